@@ -1,0 +1,140 @@
+/* hmplan profiles: list the bundled machine and workload profiles. */
+#include "config.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "profile.h"
+#include "report.h"
+
+void help_profiles(FILE *fp)
+{
+	fprintf(fp, "Usage: hmplan profiles [--json]\n\n"
+		"List the bundled machine profiles (for -p NAME) and workload profiles (for\n"
+		"-w NAME) with their descriptions.\n\n"
+		"      --json   print the list as JSON\n"
+		"  -h, --help   show this help\n\n"
+		"Profiles are read from %s\n"
+		"(set HMPLAN_PROFILE_DIR to use another directory).\n", profile_dir());
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The "description" value of a profile, or an empty string. */
+static char *describe(const char *path)
+{
+	struct diag d = { 0 };
+	struct ydoc *doc;
+	char *text, *out = NULL;
+	size_t len;
+
+	if (read_file(path, &text, &len, &d))
+		return strdup("(unreadable)");
+	doc = ydoc_parse(text, len, path, &d);
+	free(text);
+	if (doc) {
+		const char *v = ydoc_scalar(doc, "description");
+
+		out = strdup(v ? v : "");
+		ydoc_free(doc);
+	}
+	return out ? out : strdup("");
+}
+
+static int list(const char *kind, json_t *json, FILE *fp)
+{
+	char dirpath[4096];
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+	DIR *dir;
+
+	snprintf(dirpath, sizeof(dirpath), "%s/%s", profile_dir(), kind);
+	dir = opendir(dirpath);
+	if (!dir)
+		return cli_error(EXIT_IO, "%s: cannot open the bundled profiles", dirpath);
+	while ((e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+		char **grown;
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		grown = realloc(names, (n + 1) * sizeof(*names));
+		if (!grown)
+			break;
+		names = grown;
+		names[n++] = strndup(e->d_name, len - 5);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), by_name);
+	if (!json)
+		fprintf(fp, "%s profiles (%s):\n", strcmp(kind, "machines") == 0 ? "Machine"
+			: "Workload", dirpath);
+	for (i = 0; i < n; i++) {
+		char path[4200];
+		char *desc;
+
+		snprintf(path, sizeof(path), "%s/%s.yaml", dirpath, names[i]);
+		desc = describe(path);
+		if (json)
+			json_array_append_new(json, json_pack("{s:s, s:s, s:s}", "name", names[i],
+							      "path", path, "description", desc));
+		else
+			fprintf(fp, "  %-26s %s\n", names[i], desc);
+		free(desc);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+int cmd_profiles(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *machines = NULL, *workloads = NULL;
+	bool json = false;
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (opt == 'j')
+			json = true;
+		else if (opt == 'h')
+			return help_profiles(stdout), EXIT_OK;
+		else
+			return cli_usage("unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage("unexpected argument '%s'", argv[optind]);
+	if (json) {
+		machines = json_array();
+		workloads = json_array();
+	}
+	rc = list("machines", machines, stdout);
+	if (!rc && !json)
+		putchar('\n');
+	if (!rc)
+		rc = list("workloads", workloads, stdout);
+	if (!rc && json) {
+		json_t *root = json_pack("{s:o, s:o}", "machines", machines, "workloads", workloads);
+
+		json_print(stdout, root, JSON_INDENT(2));
+		json_decref(root);
+	} else if (json) {
+		json_decref(machines);
+		json_decref(workloads);
+	}
+	return rc;
+}

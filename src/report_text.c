@@ -1,0 +1,242 @@
+/* The layout report for people: what the kernel prints, a summary, diagrams. */
+#include "config.h"
+
+#include "report.h"
+#include "size.h"
+
+#include <string.h>
+
+/* A size for printing; a few may be alive at once in one printf call. */
+static const char *HUMAN(uint64_t v)
+{
+	static char buf[12][32];
+	static unsigned next;
+	char *b = buf[next++ % 12];
+
+	return size_human(b, sizeof(buf[0]), v);
+}
+
+static void header(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	const struct kernel_config *k = &mc->in.k;
+	char split[16];
+
+	fprintf(fp, "Machine   %s%s%s\n", mc->name ? mc->name : mc->source,
+		mc->name ? " — " : "", mc->name ? mc->source : "");
+	if (mc->description)
+		fprintf(fp, "          %s\n", mc->description);
+	fprintf(fp, "Kernel    Linux %s rules, %s, %s split (PAGE_OFFSET 0x%08X), NR_CPUS %u, "
+		"struct page %u bytes\n", k->rules == RULES_2_6 ? "2.6" : "6.1",
+		k->highmem == HIGHMEM_64G ? "HIGHMEM64G (PAE)" : k->highmem == HIGHMEM_4G
+		? "HIGHMEM4G" : k->pae ? "NOHIGHMEM (PAE)" : "NOHIGHMEM",
+		split_name(lo->page_offset, split, sizeof(split)), lo->page_offset, k->nr_cpus,
+		lo->struct_page_bytes);
+	fprintf(fp, "Cmdline   %s\n\n", mc->cmdline && *mc->cmdline ? mc->cmdline : "(none)");
+}
+
+static void kernel_says(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	unsigned i;
+
+	fprintf(fp, "What the kernel prints\n");
+	for (i = 0; i < lo->nmessages; i++)
+		fprintf(fp, "  %s\n", lo->messages[i]);
+	if (!lo->printed_sizes) {
+		fprintf(fp, "  (nothing: it dies first)\n\n");
+		return;
+	}
+	if (mc->in.k.highmem != HIGHMEM_NONE)
+		fprintf(fp, "  %lluMB HIGHMEM available.\n", (unsigned long long)lo->highmem_mb);
+	fprintf(fp, "  %lluMB LOWMEM available.\n", (unsigned long long)lo->lowmem_mb);
+	fprintf(fp, "  Zone ranges:\n");
+	for (i = 0; i < lo->nzones; i++) {
+		const struct zone *z = &lo->zones[i];
+
+		if (z->start_pfn == z->end_pfn)
+			fprintf(fp, "    %-8s empty\n", z->name);
+		else
+			fprintf(fp, "    %-8s [mem %#018llx-%#018llx]\n", z->name,
+				(unsigned long long)(z->start_pfn << PAGE_SHIFT),
+				(unsigned long long)((z->end_pfn << PAGE_SHIFT) - 1));
+	}
+	if (lo->boots) {
+		fprintf(fp, "  Memory: .../%lluK available (... ", (unsigned long long)lo->memory_total_kb);
+		if (mc->in.k.highmem != HIGHMEM_NONE)
+			fprintf(fp, "%lluK highmem)\n", (unsigned long long)lo->memory_highmem_kb);
+		else
+			fprintf(fp, "no highmem)\n");
+	} else {
+		fprintf(fp, "  ... and then it dies: %s\n", lo->death);
+	}
+	fputc('\n', fp);
+}
+
+static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	uint64_t vm = lo->vmalloc_start < lo->v.vmalloc_end
+		? (uint64_t)lo->v.vmalloc_end - lo->vmalloc_start : 0;
+	uint64_t high_present = lo->memory_highmem_kb * 1024;
+	unsigned i;
+
+	if (!lo->boots)
+		for (i = 0; i < lo->nzones; i++)
+			if (strcmp(lo->zones[i].name, "HighMem") == 0)
+				high_present = lo->zones[i].present << PAGE_SHIFT;
+	fprintf(fp, "Summary\n");
+	fprintf(fp, "  %-24s %-12s max_low_pfn %#llx, %s of RAM present\n", "lowmem (direct map)",
+		HUMAN(lo->max_low_pfn << PAGE_SHIFT), (unsigned long long)lo->max_low_pfn,
+		HUMAN(lo->lowmem_present_bytes));
+	if (mc->in.k.highmem != HIGHMEM_NONE)
+		fprintf(fp, "  %-24s %-12s to max_pfn %#llx, %s of RAM present\n", "highmem",
+			HUMAN((lo->max_pfn - lo->highstart_pfn) << PAGE_SHIFT),
+			(unsigned long long)lo->max_pfn, HUMAN(high_present));
+	fprintf(fp, "  %-24s %-12s 0x%08x-0x%08x\n", "vmalloc area", HUMAN(vm), lo->vmalloc_start,
+		lo->v.vmalloc_end);
+	fprintf(fp, "  %-24s %-12s %u-byte struct page per pfn, holes included\n", "mem_map",
+		HUMAN(lo->mem_map_bytes), lo->struct_page_bytes);
+	fprintf(fp, "  %-24s %-12s %s\n", "swiotlb bounce buffer", HUMAN(lo->swiotlb_bytes),
+		lo->swiotlb_bytes ? "RAM above 4 GiB turns it on" : "off (no RAM above 4 GiB)");
+	fprintf(fp, "  %-24s %-12s %llu + %llu entries\n", "dentry/inode hashes",
+		HUMAN(lo->hash_bytes), (unsigned long long)lo->dentry_entries,
+		(unsigned long long)lo->inode_entries);
+	fprintf(fp, "  %-24s %-12s image, percpu, early allocations (Debian 6.1 figure)\n",
+		"kernel", HUMAN(lo->kernel_bytes));
+	fprintf(fp, "  %-24s %-12s direct map, fixmap, cpu_entry_area, pkmap\n", "page tables",
+		HUMAN(lo->pagetable_bytes));
+	fprintf(fp, "  %-24s %-12s estimate, for slab, stacks, page tables, buffers\n",
+		"lowmem free at boot", lo->boots ? HUMAN(lo->lowmem_free_estimate_bytes) : "-");
+	fprintf(fp, "  %-24s %s\n\n", "boots", lo->boots ? "yes" : "no");
+}
+
+/* Why the lowmem ceiling is where it is, in the kernel's own terms. */
+static void ceiling(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	const struct vmap_areas *v = &lo->v;
+	uint64_t above = (UINT64_C(1) << 32) - v->vmalloc_end;
+	uint64_t classic = (UINT64_C(1) << 32) - lo->page_offset - 128 * MiB;
+	char mib[32];
+
+	if (mc->in.k.rules == RULES_2_6) {
+		fprintf(fp, "Lowmem ceiling (2.6 rules)\n  MAXMEM = 4 GiB - PAGE_OFFSET - %s = %s: the "
+			"fixmap, pkmap and vmalloc all fit inside the reserve.\n\n",
+			HUMAN(v->vmalloc_reserve), HUMAN(v->maxmem));
+		return;
+	}
+	fprintf(fp, "Lowmem ceiling: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE\n");
+	fprintf(fp, "  = 0x%08x - 0x%08x - %s = 0x%08x (%s MiB, printed as %u MB)\n",
+		v->vmalloc_end, lo->page_offset, HUMAN(v->vmalloc_reserve), v->maxmem,
+		size_mib(mib, sizeof(mib), v->maxmem), v->maxmem >> 20);
+	fprintf(fp, "  The classic ceiling was 4 GiB - PAGE_OFFSET - 128 MiB = %s. Since 2.6.28 the\n"
+		"  areas above VMALLOC_END come on top of the 128 MiB; here they take %s:\n",
+		HUMAN(classic), HUMAN(above));
+	fprintf(fp, "    fixmap %s (%u slots, %u of them kmap_local), cpu_entry_area %s "
+		"(%u CPUs x %u pages),\n", HUMAN((uint64_t)v->fixaddr_top + PAGE_SIZE -
+		v->fixaddr_tot_start), v->fix_total, lo->km_max_idx * mc->in.k.nr_cpus,
+		HUMAN(v->cea_end - v->cea_base), mc->in.k.nr_cpus, v->cea_pages_per_cpu);
+	fprintf(fp, "    %s of PMD alignment, LDT remap %s", HUMAN((uint64_t)v->fixaddr_tot_start -
+		v->cea_end + v->cea_base - v->ldt_end), HUMAN(v->ldt_end - v->ldt_base));
+	if (v->pkmap_base)
+		fprintf(fp, ", pkmap %s (%u kmap slots)", HUMAN((uint64_t)lo->last_pkmap * PAGE_SIZE),
+			lo->last_pkmap);
+	fprintf(fp, ", guard 8 KiB.\n\n");
+}
+
+static void box_line(FILE *fp, uint64_t addr)
+{
+	fprintf(fp, "  0x%08llx +-------------------------------------+\n", (unsigned long long)addr);
+}
+
+static const char *region_note(const struct machine *mc, const struct layout *lo,
+			       const struct region *r, char *buf, size_t n)
+{
+	const struct vmap_areas *v = &lo->v;
+
+	buf[0] = '\0';
+	if (strcmp(r->name, "fixmap") == 0)
+		snprintf(buf, n, "%u permanent + early_ioremap slots", v->fix_permanent);
+	else if (strcmp(r->name, "cpu_entry_area") == 0)
+		snprintf(buf, n, "%u CPUs x %u pages + 1 IDT page", mc->in.k.nr_cpus, v->cea_pages_per_cpu);
+	else if (strcmp(r->name, "pkmap") == 0)
+		snprintf(buf, n, "%u kmap() slots", lo->last_pkmap);
+	else if (strcmp(r->name, "vmalloc") == 0)
+		snprintf(buf, n, "vmalloc, vmap, ioremap, modules");
+	else if (strcmp(r->name, "vmalloc_offset") == 0)
+		snprintf(buf, n, "hole after high_memory 0x%08x", lo->high_memory);
+	else if (strcmp(r->name, "direct_map") == 0)
+		snprintf(buf, n, "lowmem: physical 0-%#llx",
+			 (unsigned long long)(lo->max_low_pfn << PAGE_SHIFT));
+	else if (strcmp(r->name, "user") == 0)
+		snprintf(buf, n, "TASK_SIZE 0x%08x", lo->page_offset);
+	else if (strcmp(r->name, "ldt_remap") == 0)
+		snprintf(buf, n, "one PMD");
+	return buf;
+}
+
+static void diagram(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	unsigned i;
+	char note[80];
+
+	fprintf(fp, "Virtual address space (top down)\n");
+	for (i = 0; i < lo->nregions; i++) {
+		const struct region *r = &lo->regions[i];
+
+		box_line(fp, r->end - 1 == 0xffffffff && i == 0 ? 0xffffffff : r->end);
+		fprintf(fp, "             | %-20s %14s |  %s\n", r->name, HUMAN(r->end - r->start),
+			region_note(mc, lo, r, note, sizeof(note)));
+	}
+	box_line(fp, 0);
+	fputc('\n', fp);
+}
+
+static void physical(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	char buf[40];
+	uint32_t i;
+
+	fprintf(fp, "Physical memory\n");
+	for (i = 0; i < lo->nzones; i++) {
+		const struct zone *z = &lo->zones[i];
+
+		if (z->start_pfn == z->end_pfn) {
+			fprintf(fp, "  %-8s empty\n", z->name);
+			continue;
+		}
+		fprintf(fp, "  %-8s %#012llx-%#012llx %12s spanned, %12s present\n", z->name,
+			(unsigned long long)(z->start_pfn << PAGE_SHIFT),
+			(unsigned long long)((z->end_pfn << PAGE_SHIFT) - 1),
+			HUMAN(z->spanned << PAGE_SHIFT), HUMAN(z->present << PAGE_SHIFT));
+	}
+	fprintf(fp, "  e820 as the kernel uses it%s:\n", lo->user_map ? " (user-defined map)" : "");
+	for (i = 0; i < lo->map.nr; i++) {
+		const struct e820_entry *e = &lo->map.entries[i];
+
+		fprintf(fp, "    [mem %#018llx-%#018llx] %-12s %s\n", (unsigned long long)e->addr,
+			(unsigned long long)(e->addr + e->size - 1),
+			e820_type_name(e->type, buf, sizeof(buf)), HUMAN(e->size));
+	}
+	(void)mc;
+	fputc('\n', fp);
+}
+
+static void warnings(FILE *fp, const struct layout *lo)
+{
+	unsigned i;
+
+	if (!lo->nwarnings)
+		return;
+	fprintf(fp, "Warnings\n");
+	for (i = 0; i < lo->nwarnings; i++)
+		fprintf(fp, "  [%s] %s\n", lo->warnings[i].code, lo->warnings[i].message);
+}
+
+void layout_text(FILE *fp, const struct machine *mc, const struct layout *lo)
+{
+	header(fp, mc, lo);
+	kernel_says(fp, mc, lo);
+	summary(fp, mc, lo);
+	ceiling(fp, mc, lo);
+	diagram(fp, mc, lo);
+	physical(fp, mc, lo);
+	warnings(fp, lo);
+}
