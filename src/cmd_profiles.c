@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,14 @@ static int list(const char *kind, json_t *json, FILE *fp)
 
 	snprintf(dirpath, sizeof(dirpath), "%s/%s", profile_dir(), kind);
 	dir = opendir(dirpath);
-	if (!dir)
-		return cli_error(EXIT_IO, "%s: cannot open the bundled profiles", dirpath);
+	if (!dir && errno != ENOENT)
+		return cli_error(EXIT_IO, "%s: %s", dirpath, strerror(errno));
+	if (!dir) {
+		if (!json)
+			fprintf(fp, "%s profiles: none (%s does not exist)\n",
+				strcmp(kind, "machines") == 0 ? "Machine" : "Workload", dirpath);
+		return 0;
+	}
 	while ((e = readdir(dir))) {
 		size_t len = strlen(e->d_name);
 		char **grown;

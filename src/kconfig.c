@@ -72,9 +72,11 @@ static bool value_is(const struct line *l, const char *v)
 	return strlen(v) == l->value_len && memcmp(l->value, v, l->value_len) == 0;
 }
 
+/* Record the problem; -1, so callers can tell it from a count of options. */
 static int bad(const struct line *l, const char *at, const char *msg)
 {
-	return diag_at(l->d, l->file, l->no, (unsigned long)(at - l->bol) + 1, "%s", msg);
+	diag_at(l->d, l->file, l->no, (unsigned long)(at - l->bol) + 1, "%s", msg);
+	return -1;
 }
 
 static int number(const struct line *l, unsigned long max, unsigned long *v)

@@ -108,13 +108,17 @@ static void pci_hole(const struct layout_input *in, struct layout *o)
 
 static void sizing(const struct layout_input *in, struct layout *o)
 {
+	uint64_t ram = 0;
 	char a[32], b[32];
+	unsigned i;
 
-	if (in->k.pae && o->max_pfn > (UINT64_C(8) << (30 - PAGE_SHIFT)))
+	for (i = 0; i < o->nzones; i++)
+		ram += o->zones[i].present << PAGE_SHIFT;
+
+	if (in->k.pae && ram > 8 * GiB)
 		layout_warn(o, "pae-over-8g", "%s of RAM on a 32-bit kernel: the kernel "
 			    "documentation (Documentation/mm/highmem.rst) advises at most 8 GiB; "
-			    "mem_map alone takes %s of lowmem",
-			    size_human(a, sizeof(a), o->max_pfn << PAGE_SHIFT),
+			    "mem_map alone takes %s of lowmem", size_human(a, sizeof(a), ram),
 			    size_human(b, sizeof(b), o->mem_map_bytes));
 	if (o->lowmem_present_bytes && o->mem_map_bytes > o->lowmem_present_bytes / 2)
 		layout_warn(o, "memmap-over-half", "mem_map (%s) takes more than half of lowmem (%s)",

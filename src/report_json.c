@@ -129,7 +129,7 @@ static json_t *virtual_json(const struct machine *mc, const struct layout *lo)
 		"fixaddr_tot_start", J(v->fixaddr_tot_start),
 		"fixaddr_start", J(v->fixaddr_start),
 		"fixaddr_top", J(v->fixaddr_top),
-		"maxmem", J(v->maxmem),
+		"maxmem_bytes", J(v->maxmem),
 		"vmalloc_reserve_bytes", J(v->vmalloc_reserve),
 		"regions", regions);
 }

@@ -55,7 +55,7 @@ static void kernel_says(FILE *fp, const struct machine *mc, const struct layout 
 		if (z->start_pfn == z->end_pfn)
 			fprintf(fp, "    %-8s empty\n", z->name);
 		else
-			fprintf(fp, "    %-8s [mem %#018llx-%#018llx]\n", z->name,
+			fprintf(fp, "    %-8s [mem 0x%016llx-0x%016llx]\n", z->name,
 				(unsigned long long)(z->start_pfn << PAGE_SHIFT),
 				(unsigned long long)((z->end_pfn << PAGE_SHIFT) - 1));
 	}
@@ -108,37 +108,58 @@ static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
 	fprintf(fp, "  %-24s %s\n\n", "boots", lo->boots ? "yes" : "no");
 }
 
+/* "16 MiB + 8 KiB": exact, for the arithmetic of the lowmem ceiling */
+static const char *exact(char *buf, size_t n, uint64_t bytes)
+{
+	if (bytes % MiB == 0 || bytes < MiB || bytes % KiB)
+		return size_human(buf, n, bytes);
+	snprintf(buf, n, "%llu MiB + %llu KiB", (unsigned long long)(bytes / MiB),
+		 (unsigned long long)(bytes % MiB / KiB));
+	return buf;
+}
+
 /* Why the lowmem ceiling is where it is, in the kernel's own terms. */
 static void ceiling(FILE *fp, const struct machine *mc, const struct layout *lo)
 {
 	const struct vmap_areas *v = &lo->v;
 	uint64_t above = (UINT64_C(1) << 32) - v->vmalloc_end;
-	uint64_t classic = (UINT64_C(1) << 32) - lo->page_offset - 128 * MiB;
-	char mib[32];
+	uint64_t classic = (UINT64_C(1) << 32) - lo->page_offset - v->vmalloc_reserve;
+	uint64_t align = (uint64_t)v->fixaddr_tot_start - v->cea_end + v->cea_base - v->ldt_end;
+	char mib[32], ex[4][40];
 
 	if (mc->in.k.rules == RULES_2_6) {
-		fprintf(fp, "Lowmem ceiling (2.6 rules)\n  MAXMEM = 4 GiB - PAGE_OFFSET - %s = %s: the "
-			"fixmap, pkmap and vmalloc all fit inside the reserve.\n\n",
-			HUMAN(v->vmalloc_reserve), HUMAN(v->maxmem));
+		fprintf(fp, "Lowmem ceiling (2.6 rules)\n  MAXMEM = 4 GiB - PAGE_OFFSET - "
+			"__VMALLOC_RESERVE = %s: the fixmap, pkmap and vmalloc\n  all fit inside "
+			"the %s reserve.\n\n", HUMAN(v->maxmem), HUMAN(v->vmalloc_reserve));
 		return;
 	}
-	fprintf(fp, "Lowmem ceiling: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE\n");
-	fprintf(fp, "  = 0x%08x - 0x%08x - %s = 0x%08x (%s MiB, printed as %u MB)\n",
+	fprintf(fp, "Lowmem ceiling\n");
+	fprintf(fp, "  MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE\n"
+		"         = 0x%08x - 0x%08x - %s = 0x%08x (%s MiB)\n",
 		v->vmalloc_end, lo->page_offset, HUMAN(v->vmalloc_reserve), v->maxmem,
-		size_mib(mib, sizeof(mib), v->maxmem), v->maxmem >> 20);
-	fprintf(fp, "  The classic ceiling was 4 GiB - PAGE_OFFSET - 128 MiB = %s. Since 2.6.28 the\n"
-		"  areas above VMALLOC_END come on top of the 128 MiB; here they take %s:\n",
-		HUMAN(classic), HUMAN(above));
-	fprintf(fp, "    fixmap %s (%u slots, %u of them kmap_local), cpu_entry_area %s "
-		"(%u CPUs x %u pages),\n", HUMAN((uint64_t)v->fixaddr_top + PAGE_SIZE -
-		v->fixaddr_tot_start), v->fix_total, lo->km_max_idx * mc->in.k.nr_cpus,
-		HUMAN(v->cea_end - v->cea_base), mc->in.k.nr_cpus, v->cea_pages_per_cpu);
-	fprintf(fp, "    %s of PMD alignment, LDT remap %s", HUMAN((uint64_t)v->fixaddr_tot_start -
-		v->cea_end + v->cea_base - v->ldt_end), HUMAN(v->ldt_end - v->ldt_base));
+		size_mib(mib, sizeof(mib), v->maxmem));
+	fprintf(fp, "  Up to 2.6.27 it was 4 GiB - PAGE_OFFSET - __VMALLOC_RESERVE = %s%s.\n"
+		"  Since 2.6.28 everything above VMALLOC_END comes on top of the reserve;\n"
+		"  here that is %s:\n", HUMAN(classic), classic == 896 * MiB
+		? " (the classic 896 MB)" : "", exact(ex[0], sizeof(ex[0]), above));
+	fprintf(fp, "    fixmap %s (%u slots: %u kmap_local, 512 early_ioremap, ...)\n",
+		exact(ex[2], sizeof(ex[2]), (uint64_t)v->fixaddr_top + PAGE_SIZE - v->fixaddr_tot_start),
+		v->fix_total,
+		lo->km_max_idx * mc->in.k.nr_cpus);
+	fprintf(fp, "    cpu_entry_area %s (NR_CPUS %u x %u pages + IDT)\n",
+		exact(ex[3], sizeof(ex[3]), v->cea_end - v->cea_base), mc->in.k.nr_cpus,
+		v->cea_pages_per_cpu);
+	fprintf(fp, "    PMD alignment %s, LDT remap %s", HUMAN(align), HUMAN(v->ldt_end - v->ldt_base));
 	if (v->pkmap_base)
-		fprintf(fp, ", pkmap %s (%u kmap slots)", HUMAN((uint64_t)lo->last_pkmap * PAGE_SIZE),
+		fprintf(fp, ", pkmap %s (%u kmap() slots)", HUMAN((uint64_t)lo->last_pkmap * PAGE_SIZE),
 			lo->last_pkmap);
-	fprintf(fp, ", guard 8 KiB.\n\n");
+	fprintf(fp, ", guard 8 KiB\n");
+	if (v->maxmem == classic - above)
+		fprintf(fp, "  %s - (%s) = %s MiB; the kernel prints whole MB, truncated: "
+			"%u MB.\n\n", HUMAN(classic), exact(ex[1], sizeof(ex[1]), above),
+			size_mib(mib, sizeof(mib), v->maxmem), v->maxmem >> 20);
+	else
+		fprintf(fp, "  The 32-bit arithmetic wraps here: MAXMEM is 0x%08x.\n\n", v->maxmem);
 }
 
 static void box_line(FILE *fp, uint64_t addr)
@@ -182,8 +203,9 @@ static void diagram(FILE *fp, const struct machine *mc, const struct layout *lo)
 		const struct region *r = &lo->regions[i];
 
 		box_line(fp, r->end - 1 == 0xffffffff && i == 0 ? 0xffffffff : r->end);
-		fprintf(fp, "             | %-20s %14s |  %s\n", r->name, HUMAN(r->end - r->start),
-			region_note(mc, lo, r, note, sizeof(note)));
+		region_note(mc, lo, r, note, sizeof(note));
+		fprintf(fp, "             | %-20s %14s |%s%s\n", r->name, HUMAN(r->end - r->start),
+			*note ? "  " : "", note);
 	}
 	box_line(fp, 0);
 	fputc('\n', fp);
@@ -202,7 +224,7 @@ static void physical(FILE *fp, const struct machine *mc, const struct layout *lo
 			fprintf(fp, "  %-8s empty\n", z->name);
 			continue;
 		}
-		fprintf(fp, "  %-8s %#012llx-%#012llx %12s spanned, %12s present\n", z->name,
+		fprintf(fp, "  %-8s 0x%010llx-0x%010llx %12s spanned, %12s present\n", z->name,
 			(unsigned long long)(z->start_pfn << PAGE_SHIFT),
 			(unsigned long long)((z->end_pfn << PAGE_SHIFT) - 1),
 			HUMAN(z->spanned << PAGE_SHIFT), HUMAN(z->present << PAGE_SHIFT));
@@ -211,7 +233,7 @@ static void physical(FILE *fp, const struct machine *mc, const struct layout *lo
 	for (i = 0; i < lo->map.nr; i++) {
 		const struct e820_entry *e = &lo->map.entries[i];
 
-		fprintf(fp, "    [mem %#018llx-%#018llx] %-12s %s\n", (unsigned long long)e->addr,
+		fprintf(fp, "    [mem 0x%016llx-0x%016llx] %-12s %s\n", (unsigned long long)e->addr,
 			(unsigned long long)(e->addr + e->size - 1),
 			e820_type_name(e->type, buf, sizeof(buf)), HUMAN(e->size));
 	}
