@@ -428,6 +428,22 @@ static int append(char **s, const char *word, const char *value)
 	return 0;
 }
 
+/* A size as the kernel's memparse() reads it: 1536M, not 1.5G. */
+static void kernel_size(char *buf, size_t n, uint64_t v)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	while (u < 5 && v && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, n, "%llu%c", (unsigned long long)v, units[u]);
+}
+
 static int shorthand(struct resolve *r, const char *flag, const char *word, const char *value)
 {
 	struct origin o = { flag, NULL, NULL };
@@ -439,7 +455,7 @@ static int shorthand(struct resolve *r, const char *flag, const char *word, cons
 		return 0;
 	if (size_parse(value, &v, &why) < 0)
 		return bad_value(&o, r->d, value, why);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	kernel_size(num, sizeof(num), v);
 	if (append(&r->out->cmdline, word, num))
 		return diag_set(r->d, EXIT_IO, "out of memory");
 	return 0;

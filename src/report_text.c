@@ -71,10 +71,20 @@ static void kernel_says(FILE *fp, const struct machine *mc, const struct layout 
 	fputc('\n', fp);
 }
 
+/* The vmalloc region as laid out, or NULL when the kernel has none left. */
+static const struct region *vmalloc_region(const struct layout *lo)
+{
+	unsigned i;
+
+	for (i = 0; i < lo->nregions; i++)
+		if (strcmp(lo->regions[i].name, "vmalloc") == 0)
+			return &lo->regions[i];
+	return NULL;
+}
+
 static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
 {
-	uint64_t vm = lo->vmalloc_start < lo->v.vmalloc_end
-		? (uint64_t)lo->v.vmalloc_end - lo->vmalloc_start : 0;
+	const struct region *vr = vmalloc_region(lo);
 	uint64_t high_present = lo->memory_highmem_kb * 1024;
 	unsigned i;
 
@@ -90,8 +100,11 @@ static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
 		fprintf(fp, "  %-24s %-12s to max_pfn %#llx, %s of RAM present\n", "highmem",
 			HUMAN((lo->max_pfn - lo->highstart_pfn) << PAGE_SHIFT),
 			(unsigned long long)lo->max_pfn, HUMAN(high_present));
-	fprintf(fp, "  %-24s %-12s 0x%08x-0x%08x\n", "vmalloc area", HUMAN(vm), lo->vmalloc_start,
-		lo->v.vmalloc_end);
+	if (vr)
+		fprintf(fp, "  %-24s %-12s 0x%08llx-0x%08llx\n", "vmalloc area", HUMAN(vr->end - vr->start),
+			(unsigned long long)vr->start, (unsigned long long)vr->end);
+	else
+		fprintf(fp, "  %-24s %-12s no room between lowmem and VMALLOC_END\n", "vmalloc area", "none");
 	fprintf(fp, "  %-24s %-12s %u-byte struct page per pfn, holes included\n", "mem_map",
 		HUMAN(lo->mem_map_bytes), lo->struct_page_bytes);
 	fprintf(fp, "  %-24s %-12s %s\n", "swiotlb bounce buffer", HUMAN(lo->swiotlb_bytes),
@@ -135,9 +148,15 @@ static void ceiling(FILE *fp, const struct machine *mc, const struct layout *lo)
 	}
 	fprintf(fp, "Lowmem ceiling\n");
 	fprintf(fp, "  MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE\n"
-		"         = 0x%08x - 0x%08x - %s = 0x%08x (%s MiB)\n",
-		v->vmalloc_end, lo->page_offset, HUMAN(v->vmalloc_reserve), v->maxmem,
-		size_mib(mib, sizeof(mib), v->maxmem));
+		"         = 0x%08x - 0x%08x - %s MiB = 0x%08x (%s MiB)\n",
+		v->vmalloc_end, lo->page_offset, size_mib(ex[0], sizeof(ex[0]), v->vmalloc_reserve),
+		v->maxmem, size_mib(mib, sizeof(mib), v->maxmem));
+	if ((uint64_t)v->vmalloc_reserve > (UINT64_C(1) << 32) - lo->page_offset ||
+	    v->maxmem != classic - above) {
+		fprintf(fp, "  __VMALLOC_RESERVE is larger than VMALLOC_END - PAGE_OFFSET: the 32-bit\n"
+			"  subtraction wraps, and MAXMEM becomes 0x%08x.\n\n", v->maxmem);
+		return;
+	}
 	fprintf(fp, "  Up to 2.6.27 it was 4 GiB - PAGE_OFFSET - __VMALLOC_RESERVE = %s%s.\n"
 		"  Since 2.6.28 everything above VMALLOC_END comes on top of the reserve;\n"
 		"  here that is %s:\n", HUMAN(classic), classic == 896 * MiB
@@ -154,12 +173,9 @@ static void ceiling(FILE *fp, const struct machine *mc, const struct layout *lo)
 		fprintf(fp, ", pkmap %s (%u kmap() slots)", HUMAN((uint64_t)lo->last_pkmap * PAGE_SIZE),
 			lo->last_pkmap);
 	fprintf(fp, ", guard 8 KiB\n");
-	if (v->maxmem == classic - above)
-		fprintf(fp, "  %s - (%s) = %s MiB; the kernel prints whole MB, truncated: "
-			"%u MB.\n\n", HUMAN(classic), exact(ex[1], sizeof(ex[1]), above),
-			size_mib(mib, sizeof(mib), v->maxmem), v->maxmem >> 20);
-	else
-		fprintf(fp, "  The 32-bit arithmetic wraps here: MAXMEM is 0x%08x.\n\n", v->maxmem);
+	fprintf(fp, "  %s - (%s) = %s MiB; the kernel prints whole MB, truncated: %u MB.\n\n",
+		HUMAN(classic), exact(ex[1], sizeof(ex[1]), above),
+		size_mib(mib, sizeof(mib), v->maxmem), v->maxmem >> 20);
 }
 
 static void box_line(FILE *fp, uint64_t addr)
