@@ -17,6 +17,8 @@ int cmd_profiles(int argc, char **argv);
 void help_profiles(FILE *fp);
 int cmd_check(int argc, char **argv);
 void help_check(FILE *fp);
+int cmd_replay(int argc, char **argv);
+void help_replay(FILE *fp);
 
 extern const struct command commands[];
 const struct command *command_find(const char *name);

@@ -1,0 +1,34 @@
+/*
+ * Arithmetic on primitive-operation counts: a cost model (hmplan stress)
+ * reads engine_prims() before and after an event and prices the difference.
+ * The struct is all uint64_t, so it is handled as an array of counters.
+ */
+#include "config.h"
+
+#include "engine.h"
+
+#define NPRIMS (sizeof(struct engine_prims) / sizeof(uint64_t))
+
+_Static_assert(sizeof(struct engine_prims) % sizeof(uint64_t) == 0,
+	       "struct engine_prims must hold uint64_t counters only");
+
+void engine_prims_sub(const struct engine_prims *after, const struct engine_prims *before,
+		      struct engine_prims *out)
+{
+	const uint64_t *a = (const uint64_t *)after, *b = (const uint64_t *)before;
+	uint64_t *o = (uint64_t *)out;
+	size_t i;
+
+	for (i = 0; i < NPRIMS; i++)
+		o[i] = a[i] - b[i];
+}
+
+void engine_prims_add(struct engine_prims *sum, const struct engine_prims *d)
+{
+	uint64_t *s = (uint64_t *)sum;
+	const uint64_t *x = (const uint64_t *)d;
+	size_t i;
+
+	for (i = 0; i < NPRIMS; i++)
+		s[i] += x[i];
+}

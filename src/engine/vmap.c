@@ -1,0 +1,347 @@
+/*
+ * vmap()/vunmap() in the vmalloc window (S5, S7.3): lowest-address fit of
+ * n + 1 pages (the guard page), lazy freeing, the purge above the
+ * threshold, purge-and-retry before failing.  Ids name the pointer a caller
+ * keeps: only bound ids are stored (live or failed), so memory follows the
+ * live vmaps, not the trace.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PAGE 4096u
+
+static uint64_t id_hash(const char *s, uint32_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return h ? h : 1;	/* 0 marks an empty slot */
+}
+
+static const char *bind_key(const struct vbind *b)
+{
+	return b->heap ? b->heap : b->in;
+}
+
+int vmapper_init(struct vmapper *vm, const struct engine_params *p)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->pages = (p->vmalloc_end - p->vmalloc_start) / PAGE;
+	vm->threshold = p->lazy_max_pages;
+	vtree_init(&vm->free);
+	vm->bmask = 15;
+	vm->bind = calloc(vm->bmask + 1, sizeof(*vm->bind));
+	if (!vm->bind || vtree_insert(&vm->free, 0, vm->pages) < 0) {
+		vmapper_free(vm);
+		return -1;
+	}
+	return 0;
+}
+
+void vmapper_free(struct vmapper *vm)
+{
+	size_t i;
+
+	if (vm->bind)
+		for (i = 0; i <= vm->bmask; i++)
+			free(vm->bind[i].heap);
+	free(vm->bind);
+	free(vm->lazy);
+	vtree_free(&vm->free);
+	memset(vm, 0, sizeof(*vm));
+}
+
+static struct vbind *bind_find(struct vmapper *vm, const char *id, uint32_t n, uint64_t h)
+{
+	size_t i = h & vm->bmask;
+
+	for (;; i = (i + 1) & vm->bmask) {
+		struct vbind *b = &vm->bind[i];
+
+		if (!b->hash)
+			return NULL;
+		if (b->hash == h && b->len == n && memcmp(bind_key(b), id, n) == 0)
+			return b;
+	}
+}
+
+static struct vbind *bind_slot(struct vmapper *vm, uint64_t h)
+{
+	size_t i = h & vm->bmask;
+
+	while (vm->bind[i].hash)
+		i = (i + 1) & vm->bmask;
+	return &vm->bind[i];
+}
+
+static int bind_grow(struct vmapper *vm)
+{
+	struct vbind *old = vm->bind;
+	size_t oldmask = vm->bmask, i;
+
+	if ((vm->nbind + 1) * 2 <= vm->bmask + 1)
+		return 0;
+	vm->bind = calloc((oldmask + 1) * 2, sizeof(*vm->bind));
+	if (!vm->bind) {
+		vm->bind = old;
+		return -1;
+	}
+	vm->bmask = oldmask * 2 + 1;
+	for (i = 0; i <= oldmask; i++)
+		if (old[i].hash)
+			*bind_slot(vm, old[i].hash) = old[i];
+	free(old);
+	return 0;
+}
+
+/* A new binding for an id not bound now, or NULL (out of memory). */
+static struct vbind *bind_add(struct vmapper *vm, const char *id, uint32_t n, uint64_t h)
+{
+	struct vbind *b;
+
+	if (bind_grow(vm) < 0)
+		return NULL;
+	b = bind_slot(vm, h);
+	memset(b, 0, sizeof(*b));
+	if (n > VBIND_INLINE) {
+		b->heap = malloc(n);
+		if (!b->heap)
+			return NULL;
+		memcpy(b->heap, id, n);
+	} else {
+		memcpy(b->in, id, n);
+	}
+	b->hash = h;
+	b->len = n;
+	vm->nbind++;
+	return b;
+}
+
+static void bind_del(struct vmapper *vm, struct vbind *b)
+{
+	size_t i = (size_t)(b - vm->bind), j;
+
+	free(b->heap);
+	vm->nbind--;
+	for (j = i;;) {
+		size_t home;
+
+		j = (j + 1) & vm->bmask;
+		if (!vm->bind[j].hash)
+			break;
+		home = vm->bind[j].hash & vm->bmask;
+		if (((j - home) & vm->bmask) >= ((j - i) & vm->bmask)) {
+			vm->bind[i] = vm->bind[j];
+			i = j;
+		}
+	}
+	memset(&vm->bind[i], 0, sizeof(vm->bind[i]));
+}
+
+/* Purge (S5.3): one global flush if anything was lazy; lazy areas become free. */
+static void purge(struct engine *e)
+{
+	struct vmapper *vm = &e->vm;
+	size_t i;
+
+	e->c.vmap.purges++;
+	e->pr.vmap_purges++;
+	if (!vm->nlazy)
+		return;
+	e->c.vmap.tlb_flushes++;
+	e->pr.tlb_flush_vmap++;
+	e->pr.vmap_purged_pages += vm->lazy_pages;
+	for (i = 0; i < vm->nlazy; i++)
+		if (vtree_insert(&vm->free, vm->lazy[i].start, vm->lazy[i].pages) < 0)
+			e->oom = true;
+	vm->nlazy = 0;
+	vm->lazy_pages = 0;
+}
+
+/* alloc_vmap_area(): fit, else purge and fit again (S5.4). */
+static int area_alloc(struct engine *e, uint64_t need, uint64_t *start)
+{
+	struct vmapper *vm = &e->vm;
+
+	e->pr.vmap_searches++;
+	if (need <= vm->pages && vtree_alloc(&vm->free, need, start) == 0)
+		return 0;
+	purge(e);
+	e->pr.vmap_searches++;
+	if (need <= vm->pages && vtree_alloc(&vm->free, need, start) == 0)
+		return 0;
+	return -1;
+}
+
+static void id_error(struct engine *e, const char *what, const char *id, uint32_t n)
+{
+	err_begin(e);
+	err_str(e, what);
+	err_str(e, " '");
+	err_bytes(e, id, n > 40 ? 40 : n);
+	err_str(e, n > 40 ? "...'" : "'");
+}
+
+static void might_sleep(struct engine *e, struct task *t, uint32_t ti, const char *what,
+			const char *id, uint32_t n, uint64_t line)
+{
+	if (!t->atomic)
+		return;
+	id_error(e, what, id, n);
+	err_str(e, ": may sleep, but the task holds ");
+	err_u64(e, t->atomic);
+	err_str(e, " kmap_atomic");
+	err_emit(e, line, ti, ENGINE_ERR_SLEEP_IN_ATOMIC);
+}
+
+void op_vmap(struct engine *e, struct task *t, uint32_t ti, const char *id, uint32_t idlen,
+	     uint64_t pages, uint64_t line)
+{
+	struct vmapper *vm = &e->vm;
+	uint64_t h = id_hash(id, idlen), start = 0;
+	struct vbind *b;
+	bool ok;
+
+	might_sleep(e, t, ti, "vmap", id, idlen, line);
+	b = bind_find(vm, id, idlen, h);
+	if (b && !b->null) {
+		/* the caller overwrites a live pointer: the old area is leaked */
+		id_error(e, "vmap", id, idlen);
+		err_str(e, ": the id is still mapped; its area is leaked and the id rebound");
+		err_emit(e, line, ti, ENGINE_ERR_VMAP_UNKNOWN_ID);
+	}
+	/* size 0 returns NULL at once, without a purge; a size beyond the window
+	 * cannot fit (and must not wrap when the guard page is added) */
+	ok = pages && area_alloc(e, pages < vm->pages ? pages + 1 : UINT64_MAX, &start) == 0;
+	if (!b && !(b = bind_add(vm, id, idlen, h))) {
+		e->oom = true;
+		return;
+	}
+	b->null = !ok;
+	b->start = start;
+	b->pages = ok ? pages : 0;
+	if (!ok) {
+		e->c.vmap.failures++;
+		return;
+	}
+	e->c.vmap.maps++;
+	e->pr.vmap_allocs++;
+	e->pr.vmap_pages_mapped += pages;
+	e->pr.pte_writes += pages;
+	vm->live_bytes += pages * PAGE;
+	if (vm->live_bytes > e->c.vmap.peak_bytes)
+		e->c.vmap.peak_bytes = vm->live_bytes;
+}
+
+void op_vunmap(struct engine *e, struct task *t, uint32_t ti, const char *id, uint32_t idlen,
+	       uint64_t line)
+{
+	struct vmapper *vm = &e->vm;
+	struct vbind *b;
+	struct vrange r;
+
+	might_sleep(e, t, ti, "vunmap", id, idlen, line);
+	b = bind_find(vm, id, idlen, id_hash(id, idlen));
+	if (!b) {
+		id_error(e, "vunmap", id, idlen);
+		err_str(e, ": no live vmap has this id (never mapped, or already unmapped)");
+		err_emit(e, line, ti, ENGINE_ERR_VMAP_UNKNOWN_ID);
+		return;
+	}
+	if (b->null) {
+		/* vunmap(NULL) of a failed vmap: silent, and the id is consumed */
+		bind_del(vm, b);
+		return;
+	}
+	r = (struct vrange){ b->start, b->pages + 1 };
+	bind_del(vm, b);
+	e->c.vmap.unmaps++;
+	e->pr.vmap_pages_unmapped += r.pages - 1;
+	e->pr.pte_clears += r.pages - 1;
+	vm->live_bytes -= (r.pages - 1) * PAGE;
+	if (grow(&vm->lazy, &vm->lazycap, vm->nlazy + 1, sizeof(*vm->lazy)) < 0) {
+		e->oom = true;
+		return;
+	}
+	vm->lazy[vm->nlazy++] = r;
+	vm->lazy_pages += r.pages;
+	if (vm->lazy_pages > e->c.vmap.lazy_pages_peak)
+		e->c.vmap.lazy_pages_peak = vm->lazy_pages;
+	if (vm->lazy_pages > vm->threshold)
+		purge(e);	/* the drain worker, run at once (S8.14) */
+}
+
+/* ---- invariants (tests) ---- */
+
+struct span {
+	uint64_t start, end;
+};
+
+struct spans {
+	struct span *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void span_add(void *ctx, uint64_t start, uint64_t size)
+{
+	struct spans *s = ctx;
+
+	if (grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0) {
+		s->oom = true;
+		return;
+	}
+	s->v[s->n++] = (struct span){ start, start + size };
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Free blocks, lazy areas and live areas: disjoint and inside the window. */
+const char *vmap_check(const struct engine *e)
+{
+	const struct vmapper *vm = &e->vm;
+	struct spans s = { NULL, 0, 0, false };
+	const char *why = NULL;
+	uint64_t live = 0, lazy = 0;
+	size_t i;
+
+	vtree_walk(&vm->free, span_add, &s);
+	for (i = 0; i < vm->nlazy; i++) {
+		span_add(&s, vm->lazy[i].start, vm->lazy[i].pages);
+		lazy += vm->lazy[i].pages;
+	}
+	for (i = 0; i <= vm->bmask; i++)
+		if (vm->bind[i].hash && !vm->bind[i].null) {
+			span_add(&s, vm->bind[i].start, vm->bind[i].pages + 1);
+			live += vm->bind[i].pages * PAGE;
+		}
+	if (s.oom) {
+		free(s.v);
+		return "vmap: out of memory while checking";
+	}
+	qsort(s.v, s.n, sizeof(*s.v), span_cmp);
+	for (i = 0; i < s.n && !why; i++) {
+		if (s.v[i].end <= s.v[i].start || s.v[i].end > vm->pages)
+			why = "vmap: an area is empty or outside the window";
+		else if (i && s.v[i].start < s.v[i - 1].end)
+			why = "vmap: areas overlap";
+	}
+	free(s.v);
+	if (!why && lazy != vm->lazy_pages)
+		why = "vmap: lazy page count disagrees with the lazy list";
+	if (!why && live > vm->live_bytes)
+		why = "vmap: live bytes below what bound ids map";
+	return why;
+}

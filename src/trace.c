@@ -1,0 +1,723 @@
+/*
+ * The trace reader: big read(2) chunks, one line at a time parsed in place
+ * by hand (no stdio, no sscanf in the hot path), task names interned in a
+ * hash table.  Grammar (hmplan-trace(5)):
+ *
+ *	line    = blank* ( event | "#@" params | "#" any* )? CR? LF
+ *	event   = TASK blank+ OP ( blank+ ARG )* blank* ( "#" any* )?
+ *	TASK    = [A-Za-z0-9_.-]+         (also vmap ids)
+ *	ARG     = decimal | "0x" hex      (or an id for vmap/vunmap)
+ */
+#include "config.h"
+
+#include "trace.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK (1u << 20)
+
+/* ---- parameters ---- */
+
+static const char *const param_names[TP_N] = {
+	"last_pkmap", "km_max_idx", "cpus", "max_low_pfn", "vmalloc_start", "vmalloc_end",
+	"lazy_max_pages",
+};
+
+const char *trace_param_name(enum trace_param k)
+{
+	return (unsigned)k < TP_N ? param_names[k] : "?";
+}
+
+int trace_param_find(const char *key, size_t len)
+{
+	int k;
+
+	for (k = 0; k < TP_N; k++)
+		if (strlen(param_names[k]) == len && memcmp(param_names[k], key, len) == 0)
+			return k;
+	return -1;
+}
+
+uint64_t trace_param_get(const struct engine_params *p, enum trace_param k)
+{
+	switch (k) {
+	case TP_LAST_PKMAP: return p->last_pkmap;
+	case TP_KM_MAX_IDX: return p->km_max_idx;
+	case TP_CPUS: return p->cpus;
+	case TP_MAX_LOW_PFN: return p->max_low_pfn;
+	case TP_VMALLOC_START: return p->vmalloc_start;
+	case TP_VMALLOC_END: return p->vmalloc_end;
+	case TP_LAZY_MAX_PAGES: return p->lazy_max_pages;
+	case TP_N: break;
+	}
+	return 0;
+}
+
+int trace_param_set(struct engine_params *p, enum trace_param k, uint64_t v, const char **why)
+{
+	switch (k) {
+	case TP_LAST_PKMAP:
+		if (!v || v > ENGINE_MAX_LAST_PKMAP || (v & (v - 1)))
+			return *why = "must be a power of two from 1 to 1048576", -1;
+		p->last_pkmap = (uint32_t)v;
+		return 0;
+	case TP_KM_MAX_IDX:
+		if (!v || v > ENGINE_MAX_KM_MAX_IDX)
+			return *why = "must be from 1 to 4096", -1;
+		p->km_max_idx = (uint32_t)v;
+		return 0;
+	case TP_CPUS:
+		if (!v || v > ENGINE_MAX_CPUS)
+			return *why = "must be from 1 to 4096", -1;
+		p->cpus = (uint32_t)v;
+		return 0;
+	case TP_MAX_LOW_PFN:
+		p->max_low_pfn = v;
+		return 0;
+	case TP_VMALLOC_START:
+	case TP_VMALLOC_END:
+		if (v & 4095)
+			return *why = "must be page aligned (a multiple of 4096)", -1;
+		if (v > (1ull << 52))
+			return *why = "must be at most 2^52", -1;
+		*(k == TP_VMALLOC_START ? &p->vmalloc_start : &p->vmalloc_end) = v;
+		return 0;
+	case TP_LAZY_MAX_PAGES:
+		p->lazy_max_pages = v;
+		return 0;
+	case TP_N:
+		break;
+	}
+	return *why = "unknown parameter", -1;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int trace_number(const char *s, size_t n, uint64_t *v, const char **why)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
+		for (i = 2; i < n; i++) {
+			int d = hexval((unsigned char)s[i]);
+
+			if (d < 0)
+				return *why = "not a number (decimal, or hex with 0x)", -1;
+			if (x >> 59)
+				return *why = "number out of range (at most 2^63 - 1)", -1;
+			x = x << 4 | (uint64_t)d;
+		}
+	} else {
+		if (!n)
+			return *why = "missing number", -1;
+		for (i = 0; i < n; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				return *why = "not a number (decimal, or hex with 0x)", -1;
+			if (x > ((uint64_t)INT64_MAX - d) / 10)
+				return *why = "number out of range (at most 2^63 - 1)", -1;
+			x = x * 10 + d;
+		}
+	}
+	*v = x;
+	return 0;
+}
+
+/* ---- the reader ---- */
+
+struct task_slot {
+	uint64_t hash;		/* 0: empty */
+	uint32_t off, len;	/* the name in names[] */
+	uint32_t idx;
+};
+
+struct trace_reader {
+	int fd;
+	char *name;		/* as printed: the path, or <stdin> */
+	char *buf;
+	size_t cap, start, end;	/* unread bytes: buf[start, end) */
+	bool eof;
+	uint64_t lineno;
+	bool pending;		/* the header stopped at an event line, not yet parsed */
+	const char *pline;
+	size_t plen;
+	bool started;		/* an event line has been seen */
+	uint32_t cpus;
+	uint64_t events;
+
+	struct task_slot *slot;	/* name -> index */
+	size_t smask;
+	char *names;		/* NUL-terminated names, back to back */
+	size_t nlen, ncap;
+	uint32_t *name_off;	/* index -> offset in names[] */
+	size_t ntasks, offcap;
+	uint32_t last_idx;	/* one-entry cache: the previous line's task */
+	bool have_last;
+};
+
+int trace_open(struct trace_reader **out, const char *path, struct diag *d)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+	bool is_stdin = strcmp(path, "-") == 0;
+
+	*out = NULL;
+	if (!r)
+		return diag_set(d, EXIT_IO, "out of memory");
+	r->name = strdup(is_stdin ? "<stdin>" : path);
+	r->cap = TRACE_MAX_LINE + CHUNK + 1;
+	r->buf = malloc(r->cap);
+	r->smask = 63;
+	r->slot = calloc(r->smask + 1, sizeof(*r->slot));
+	r->cpus = UINT32_MAX;
+	if (!r->name || !r->buf || !r->slot) {
+		r->fd = -1;
+		trace_close(r);
+		return diag_set(d, EXIT_IO, "out of memory");
+	}
+	r->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		int e = errno;
+
+		trace_close(r);
+		return diag_set(d, EXIT_IO, "%s: %s", path, strerror(e));
+	}
+	*out = r;
+	return EXIT_OK;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->name);
+	free(r->buf);
+	free(r->slot);
+	free(r->names);
+	free(r->name_off);
+	free(r);
+}
+
+const char *trace_name(const struct trace_reader *r)
+{
+	return r->name;
+}
+
+uint32_t trace_ntasks(const struct trace_reader *r)
+{
+	return (uint32_t)r->ntasks;
+}
+
+const char *trace_task_name(const struct trace_reader *r, uint32_t task)
+{
+	return task < r->ntasks ? r->names + r->name_off[task] : "?";
+}
+
+uint64_t trace_events(const struct trace_reader *r)
+{
+	return r->events;
+}
+
+void trace_set_cpus(struct trace_reader *r, uint32_t cpus)
+{
+	r->cpus = cpus;
+}
+
+static int fill(struct trace_reader *r, struct diag *d)
+{
+	size_t avail = r->end - r->start;
+	ssize_t got;
+
+	if (r->start) {
+		memmove(r->buf, r->buf + r->start, avail);
+		r->start = 0;
+		r->end = avail;
+	}
+	do
+		got = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return diag_set(d, EXIT_IO, "%s: %s", r->name, strerror(errno));
+	if (got == 0)
+		r->eof = true;
+	r->end += (size_t)got;
+	return 0;
+}
+
+/* The next line (without its LF, or CR LF): 1, 0 at the end, -1 on error. */
+static int get_line(struct trace_reader *r, const char **p, size_t *n, struct diag *d)
+{
+	for (;;) {
+		char *s = r->buf + r->start, *nl;
+		size_t avail = r->end - r->start;
+
+		nl = memchr(s, '\n', avail);
+		if (nl || (r->eof && avail)) {
+			*p = s;
+			*n = nl ? (size_t)(nl - s) : avail;
+			if (*n > TRACE_MAX_LINE)
+				break;
+			r->start += *n + (nl != NULL);
+			r->lineno++;
+			if (*n && s[*n - 1] == '\r')
+				(*n)--;
+			return 1;
+		}
+		if (avail > TRACE_MAX_LINE)
+			break;
+		if (r->eof)
+			return 0;
+		if (fill(r, d))
+			return -1;
+	}
+	return diag_at(d, r->name, r->lineno + 1, TRACE_MAX_LINE + 1, "line longer than %u bytes",
+		       TRACE_MAX_LINE), -1;
+}
+
+/* ---- lexical helpers ---- */
+
+static const unsigned char name_char[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1, ['.'] = 1, ['-'] = 1,
+};
+
+static inline bool is_name(char c)
+{
+	return name_char[(unsigned char)c];
+}
+
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static inline size_t skip_blanks(const char *p, size_t i, size_t n)
+{
+	while (i < n && is_blank(p[i]))
+		i++;
+	return i;
+}
+
+/* A token for a message: printable ASCII as is, the rest as \xNN, at most 40 bytes. */
+static const char *shown(const char *s, size_t n, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 40) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\'') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* A problem at 0-based column col0 of the current line; always -1. */
+static int bad(struct trace_reader *r, struct diag *d, size_t col0, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int bad(struct trace_reader *r, struct diag *d, size_t col0, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_at(d, r->name, r->lineno, (unsigned long)col0 + 1, "%s", msg);
+	return -1;
+}
+
+static int bad_char(struct trace_reader *r, struct diag *d, const char *p, size_t i,
+		    const char *where)
+{
+	char buf[16];
+
+	if (p[i] == '\0')
+		return bad(r, d, i, "NUL byte (binary data?) %s", where);
+	return bad(r, d, i, "unexpected character '%s' %s", shown(p + i, 1, buf, sizeof(buf)), where);
+}
+
+/* ---- task names ---- */
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
+static struct task_slot *slot_for(struct trace_reader *r, uint64_t h, const char *s, size_t n)
+{
+	size_t i = h & r->smask;
+
+	for (;; i = (i + 1) & r->smask) {
+		struct task_slot *t = &r->slot[i];
+
+		if (!t->hash || (t->hash == h && t->len == n && memcmp(r->names + t->off, s, n) == 0))
+			return t;
+	}
+}
+
+static int slots_grow(struct trace_reader *r)
+{
+	struct task_slot *old = r->slot;
+	size_t oldmask = r->smask, i;
+
+	r->slot = calloc((oldmask + 1) * 2, sizeof(*r->slot));
+	if (!r->slot) {
+		r->slot = old;
+		return -1;
+	}
+	r->smask = oldmask * 2 + 1;
+	for (i = 0; i <= oldmask; i++)
+		if (old[i].hash) {
+			size_t j = old[i].hash & r->smask;
+
+			while (r->slot[j].hash)
+				j = (j + 1) & r->smask;
+			r->slot[j] = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+static int grow_buf(void *p, size_t *cap, size_t need, size_t sz)
+{
+	void **pp = p;
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*pp, n * sz);
+	if (!q)
+		return -1;
+	*pp = q;
+	*cap = n;
+	return 0;
+}
+
+/* The index of a task name, a new one at its first appearance; NIL-like -1 on no memory. */
+static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
+{
+	struct task_slot *t;
+	uint64_t h;
+
+	if (r->have_last) {
+		const char *last = r->names + r->name_off[r->last_idx];
+
+		if (memcmp(last, s, n) == 0 && last[n] == '\0')
+			return r->last_idx;
+	}
+	h = name_hash(s, n);
+	t = slot_for(r, h, s, n);
+	if (!t->hash) {
+		if ((r->ntasks + 1) * 2 > r->smask + 1) {
+			if (slots_grow(r) < 0)
+				return -1;
+			t = slot_for(r, h, s, n);
+		}
+		if (r->ntasks >= UINT32_MAX - 1 ||
+		    grow_buf(&r->names, &r->ncap, r->nlen + n + 1, 1) < 0 ||
+		    grow_buf(&r->name_off, &r->offcap, r->ntasks + 1, sizeof(*r->name_off)) < 0)
+			return -1;
+		memcpy(r->names + r->nlen, s, n);
+		r->names[r->nlen + n] = '\0';
+		*t = (struct task_slot){ h, (uint32_t)r->nlen, (uint32_t)n, (uint32_t)r->ntasks };
+		r->name_off[r->ntasks++] = (uint32_t)r->nlen;
+		r->nlen += n + 1;
+	}
+	r->last_idx = t->idx;
+	r->have_last = true;
+	return t->idx;
+}
+
+/* ---- events ---- */
+
+enum argkind { A_NONE, A_NUM, A_ID_NUM, A_ID };
+
+static const struct {
+	const char *name;
+	uint8_t len, op, args;
+	const char *syntax;
+} ops[] = {
+	{ "cpu", 3, ENGINE_CPU, A_NUM, "cpu N" },
+	{ "kmap", 4, ENGINE_KMAP, A_NUM, "kmap PFN" },
+	{ "kunmap", 6, ENGINE_KUNMAP, A_NUM, "kunmap PFN" },
+	{ "kmap_local", 10, ENGINE_KMAP_LOCAL, A_NUM, "kmap_local PFN" },
+	{ "kunmap_local", 12, ENGINE_KUNMAP_LOCAL, A_NUM, "kunmap_local PFN" },
+	{ "kmap_atomic", 11, ENGINE_KMAP_ATOMIC, A_NUM, "kmap_atomic PFN" },
+	{ "kunmap_atomic", 13, ENGINE_KUNMAP_ATOMIC, A_NUM, "kunmap_atomic PFN" },
+	{ "vmap", 4, ENGINE_VMAP, A_ID_NUM, "vmap ID NPAGES" },
+	{ "vunmap", 6, ENGINE_VUNMAP, A_ID, "vunmap ID" },
+	{ "switch", 6, ENGINE_SWITCH, A_NONE, "switch" },
+	{ "touch", 5, ENGINE_TOUCH, A_NUM, "touch PFN" },
+};
+
+static int find_op(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].len == n && memcmp(ops[i].name, s, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A token: bytes up to a blank, '#' or the end of the line. */
+static size_t token_end(const char *p, size_t i, size_t n)
+{
+	while (i < n && !is_blank(p[i]) && p[i] != '#')
+		i++;
+	return i;
+}
+
+/* A name (task or vmap id) at p[*i]; what: "task name" or "vmap id". */
+static int parse_name(struct trace_reader *r, const char *p, size_t *i, size_t n,
+		      const char *what, struct diag *d)
+{
+	size_t s = *i, e = s;
+
+	while (e < n && is_name(p[e]))
+		e++;
+	if (e < n && !is_blank(p[e]) && p[e] != '#')
+		return bad(r, d, e, "unexpected character '%s' in a %s (use A-Z a-z 0-9 _ . -)",
+			   p[e] ? shown(p + e, 1, (char[16]){ 0 }, 16) : "\\x00", what);
+	if (e - s > TRACE_MAX_NAME)
+		return bad(r, d, s, "%s longer than %u characters", what, TRACE_MAX_NAME);
+	*i = e;
+	return 0;
+}
+
+/* The next argument's start, or an error if there is none. */
+static int next_arg(struct trace_reader *r, const char *p, size_t *i, size_t n, int k,
+		    struct diag *d)
+{
+	size_t s = skip_blanks(p, *i, n);
+
+	if (s == n || p[s] == '#')
+		return bad(r, d, s, "missing argument: the syntax is '%s'", ops[k].syntax);
+	*i = s;
+	return 0;
+}
+
+static int parse_num_arg(struct trace_reader *r, const char *p, size_t *i, size_t n, int k,
+			 uint64_t *v, struct diag *d)
+{
+	const char *why;
+	size_t e;
+	char buf[100];
+
+	if (next_arg(r, p, i, n, k, d) < 0)
+		return -1;
+	e = token_end(p, *i, n);
+	if (trace_number(p + *i, e - *i, v, &why) < 0)
+		return bad(r, d, *i, "%s: '%s'", why, shown(p + *i, e - *i, buf, sizeof(buf)));
+	if (ops[k].op == ENGINE_CPU && *v >= r->cpus)
+		return bad(r, d, *i, "cpu %" PRIu64 ": the machine has %u CPU%s (0 to %u)", *v,
+			   r->cpus, r->cpus == 1 ? "" : "s", r->cpus - 1);
+	*i = e;
+	return 0;
+}
+
+static int parse_args(struct trace_reader *r, const char *p, size_t i, size_t n, int k,
+		      struct engine_event *ev, struct diag *d)
+{
+	if (ops[k].args == A_ID || ops[k].args == A_ID_NUM) {
+		size_t s;
+
+		if (next_arg(r, p, &i, n, k, d) < 0)
+			return -1;
+		s = i;
+		if (parse_name(r, p, &i, n, "vmap id", d) < 0)
+			return -1;
+		ev->id = p + s;
+		ev->idlen = (uint32_t)(i - s);
+	}
+	if ((ops[k].args == A_NUM || ops[k].args == A_ID_NUM) &&
+	    parse_num_arg(r, p, &i, n, k, &ev->arg, d) < 0)
+		return -1;
+	i = skip_blanks(p, i, n);
+	if (i < n && p[i] != '#')
+		return bad(r, d, i, "too many arguments: the syntax is '%s'", ops[k].syntax);
+	return 0;
+}
+
+/* An event line, p[i] its first non-blank byte. */
+static int parse_event(struct trace_reader *r, const char *p, size_t i, size_t n,
+		       struct engine_event *ev, struct diag *d)
+{
+	size_t s = i, os;
+	int64_t task;
+	int k;
+	char buf[100];
+
+	if (!is_name(p[i]))
+		return bad_char(r, d, p, i, "at the start of an event (expected a task name)");
+	if (parse_name(r, p, &i, n, "task name", d) < 0)
+		return -1;
+	task = task_index(r, p + s, i - s);
+	if (task < 0)
+		return diag_set(d, EXIT_IO, "out of memory"), -1;
+	os = skip_blanks(p, i, n);
+	if (os == n || p[os] == '#')
+		return bad(r, d, os, "missing operation after the task name");
+	i = token_end(p, os, n);
+	k = find_op(p + os, i - os);
+	if (k < 0)
+		return bad(r, d, os, "unknown operation '%s' (cpu, kmap, kunmap, kmap_local, "
+			   "kunmap_local, kmap_atomic, kunmap_atomic, vmap, vunmap, switch, touch)",
+			   shown(p + os, i - os, buf, sizeof(buf)));
+	memset(ev, 0, sizeof(*ev));
+	ev->line = r->lineno;
+	ev->task = (uint32_t)task;
+	ev->op = ops[k].op;
+	return parse_args(r, p, i, n, k, ev, d);
+}
+
+static int late_params(struct trace_reader *r, struct diag *d, size_t col0)
+{
+	return bad(r, d, col0, "'#@' parameters after the first event: put them before any event");
+}
+
+/* A "#@ key=value ..." line; p[i] is the '#'. */
+static int parse_params(struct trace_reader *r, const char *p, size_t i, size_t n,
+			struct trace_header *h, struct diag *d)
+{
+	char buf[100];
+
+	if (r->started)
+		return late_params(r, d, i);
+	for (i = skip_blanks(p, i + 2, n); i < n && p[i] != '#'; i = skip_blanks(p, i, n)) {
+		size_t ks = i, eq, e = token_end(p, i, n);
+		const char *why;
+		uint64_t v;
+		int k;
+
+		for (eq = ks; eq < e && p[eq] != '='; eq++)
+			;
+		if (eq == e)
+			return bad(r, d, ks, "expected key=value, got '%s'",
+				   shown(p + ks, e - ks, buf, sizeof(buf)));
+		k = trace_param_find(p + ks, eq - ks);
+		if (k < 0)
+			return bad(r, d, ks, "unknown parameter '%s' (last_pkmap, km_max_idx, cpus, "
+				   "max_low_pfn, vmalloc_start, vmalloc_end, lazy_max_pages)",
+				   shown(p + ks, eq - ks, buf, sizeof(buf)));
+		if (trace_number(p + eq + 1, e - eq - 1, &v, &why) < 0 ||
+		    trace_param_set(&h->p, (enum trace_param)k, v, &why) < 0)
+			return bad(r, d, eq + 1, "%s=%s: %s", param_names[k],
+				   shown(p + eq + 1, e - eq - 1, buf, sizeof(buf)), why);
+		h->set[k] = true;
+		h->line[k] = r->lineno;
+		i = e;
+	}
+	return 0;
+}
+
+/* Comments may hold anything but NUL bytes (binary data is no trace). */
+static int check_comment(struct trace_reader *r, const char *p, size_t i, size_t n,
+			 struct diag *d)
+{
+	const char *z = memchr(p + i, '\0', n - i);
+
+	return z ? bad_char(r, d, p, (size_t)(z - p), "in a comment") : 0;
+}
+
+int trace_read_header(struct trace_reader *r, struct trace_header *h, struct diag *d)
+{
+	const char *p;
+	size_t n, i;
+	int got;
+
+	memset(h, 0, sizeof(*h));
+	while ((got = get_line(r, &p, &n, d)) == 1) {
+		i = skip_blanks(p, 0, n);
+		if (i == n)
+			continue;
+		if (p[i] != '#') {
+			r->pending = true;
+			r->pline = p;
+			r->plen = n;
+			return EXIT_OK;
+		}
+		if (check_comment(r, p, i, n, d) < 0)
+			return d->status;
+		if (i + 1 < n && p[i + 1] == '@' && parse_params(r, p, i, n, h, d) < 0)
+			return d->status;
+	}
+	return got < 0 ? d->status : EXIT_OK;
+}
+
+int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
+{
+	const char *p;
+	size_t n, i;
+	int got;
+
+	for (;;) {
+		if (r->pending) {
+			r->pending = false;
+			p = r->pline;
+			n = r->plen;
+		} else {
+			got = get_line(r, &p, &n, d);
+			if (got <= 0)
+				return got;
+		}
+		i = skip_blanks(p, 0, n);
+		if (i == n)
+			continue;
+		if (p[i] == '#') {
+			if (check_comment(r, p, i, n, d) < 0)
+				return -1;
+			if (i + 1 < n && p[i + 1] == '@')
+				return late_params(r, d, i);
+			continue;
+		}
+		r->started = true;
+		if (parse_event(r, p, i, n, ev, d) < 0) {
+			const char *z = memchr(p, '\0', n);
+
+			/* binary data: say so, rather than what the first garbage byte broke */
+			if (z && d->status == EXIT_DATA)
+				bad_char(r, d, p, (size_t)(z - p), "in an event line");
+			return -1;
+		}
+		r->events++;
+		return 1;
+	}
+}
