@@ -181,25 +181,55 @@ json_t *layout_json(const struct machine *mc, const struct layout *lo)
 		"warnings", warnings_json(lo));
 }
 
+/* RAM the kernel uses, in lowmem and in highmem (present pages, bytes). */
+static void present(const struct layout *lo, uint64_t *low, uint64_t *high)
+{
+	unsigned i;
+
+	*low = *high = 0;
+	for (i = 0; i < lo->nzones; i++)
+		*(strcmp(lo->zones[i].name, "HighMem") ? low : high) += lo->zones[i].present << PAGE_SHIFT;
+}
+
+uint64_t layout_vmalloc_bytes(const struct layout *lo)
+{
+	unsigned i;
+
+	for (i = 0; i < lo->nregions; i++)
+		if (strcmp(lo->regions[i].name, "vmalloc") == 0)
+			return lo->regions[i].end - lo->regions[i].start;
+	return 0;
+}
+
 json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)
 {
+	json_t *codes = json_array();
+	uint64_t low, high;
 	char buf[16];
-	uint64_t vmalloc = lo->vmalloc_start < lo->v.vmalloc_end
-		? (uint64_t)lo->v.vmalloc_end - lo->vmalloc_start : 0;
+	unsigned i;
 
-	return json_pack("{s:I, s:s, s:b, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
-		"page_offset", J(lo->page_offset),
+	present(lo, &low, &high);
+	for (i = 0; i < lo->nwarnings; i++)
+		json_array_append_new(codes, json_string(lo->warnings[i].code));
+	return json_pack("{s:s, s:I, s:b, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I, s:I, s:b, s:o}",
 		"split", split_name(lo->page_offset, buf, sizeof(buf)),
+		"page_offset", J(lo->page_offset),
 		"pae", mc->in.k.pae,
 		"highmem", highmem_name(mc->in.k.highmem),
+		"nr_cpus", (int)mc->in.k.nr_cpus,
 		"lowmem_mb", lo->printed_sizes ? json_integer(J(lo->lowmem_mb)) : json_null(),
 		"highmem_mb", lo->printed_sizes && mc->in.k.highmem != HIGHMEM_NONE
 			? json_integer(J(lo->highmem_mb)) : json_null(),
 		"max_low_pfn", J(lo->max_low_pfn),
 		"max_pfn", J(lo->max_pfn),
-		"vmalloc_bytes", J(vmalloc),
+		"lowmem_present_bytes", J(low),
+		"highmem_present_bytes", J(high),
+		"usable_bytes", J(low + high),
+		"vmalloc_bytes", J(layout_vmalloc_bytes(lo)),
 		"mem_map_bytes", J(lo->mem_map_bytes),
 		"swiotlb_bytes", J(lo->swiotlb_bytes),
 		"lowmem_free_estimate_bytes", J(lo->lowmem_free_estimate_bytes),
-		"boots", lo->boots);
+		"boots", lo->boots,
+		"warnings", codes);
 }
