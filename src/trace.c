@@ -22,6 +22,22 @@
 #include <unistd.h>
 
 #define CHUNK (1u << 20)
+#define PAD 16		/* readable bytes after the buffer's end */
+
+/* The first n (<= 8) bytes at p as a word, the rest zero: a token's key. */
+static inline uint64_t word(const char *p, size_t n)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	if (n >= 8)
+		return v;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return v & ((1ull << (n * 8)) - 1);
+#else
+	return v & ~(~0ull >> (n * 8));
+#endif
+}
 
 /* ---- parameters ---- */
 
@@ -125,11 +141,12 @@ int trace_number(const char *s, size_t n, uint64_t *v, const char **why)
 		if (!n)
 			return *why = "missing number", -1;
 		for (i = 0; i < n; i++) {
-			unsigned d = (unsigned char)s[i] - '0';
+			unsigned d = (unsigned)(unsigned char)s[i] - '0';
 
 			if (d > 9)
 				return *why = "not a number (decimal, or hex with 0x)", -1;
-			if (x > ((uint64_t)INT64_MAX - d) / 10)
+			/* 18 digits cannot overflow; check only beyond */
+			if (i >= 18 && x > ((uint64_t)INT64_MAX - d) / 10)
 				return *why = "number out of range (at most 2^63 - 1)", -1;
 			x = x * 10 + d;
 		}
@@ -138,11 +155,113 @@ int trace_number(const char *s, size_t n, uint64_t *v, const char **why)
 	return 0;
 }
 
+/* ---- operations ---- */
+
+/* Character classes, one table lookup per byte. */
+enum { C_BLANK = 1, C_NAME = 2, C_DIGIT = 4, C_END = 8 /* ends a token: blank or '#' */ };
+
+static const unsigned char cclass[256] = {
+	['0' ... '9'] = C_NAME | C_DIGIT, ['A' ... 'Z'] = C_NAME, ['a' ... 'z'] = C_NAME,
+	['_'] = C_NAME, ['.'] = C_NAME, ['-'] = C_NAME,
+	[' '] = C_BLANK | C_END, ['\t'] = C_BLANK | C_END, ['#'] = C_END,
+};
+
+static inline bool is_class(char c, unsigned cls)
+{
+	return cclass[(unsigned char)c] & cls;
+}
+
+static inline bool is_name(char c)
+{
+	return is_class(c, C_NAME);
+}
+
+static inline bool is_blank(char c)
+{
+	return is_class(c, C_BLANK);
+}
+
+
+enum argkind { A_NONE, A_NUM, A_ID_NUM, A_ID };
+
+static const struct {
+	const char *name;
+	uint8_t len, op, args;
+	const char *syntax;
+} ops[] = {
+	{ "cpu", 3, ENGINE_CPU, A_NUM, "cpu N" },
+	{ "kmap", 4, ENGINE_KMAP, A_NUM, "kmap PFN" },
+	{ "kunmap", 6, ENGINE_KUNMAP, A_NUM, "kunmap PFN" },
+	{ "kmap_local", 10, ENGINE_KMAP_LOCAL, A_NUM, "kmap_local PFN" },
+	{ "kunmap_local", 12, ENGINE_KUNMAP_LOCAL, A_NUM, "kunmap_local PFN" },
+	{ "kmap_atomic", 11, ENGINE_KMAP_ATOMIC, A_NUM, "kmap_atomic PFN" },
+	{ "kunmap_atomic", 13, ENGINE_KUNMAP_ATOMIC, A_NUM, "kunmap_atomic PFN" },
+	{ "vmap", 4, ENGINE_VMAP, A_ID_NUM, "vmap ID NPAGES" },
+	{ "vunmap", 6, ENGINE_VUNMAP, A_ID, "vunmap ID" },
+	{ "switch", 6, ENGINE_SWITCH, A_NONE, "switch" },
+	{ "touch", 5, ENGINE_TOUCH, A_NUM, "touch PFN" },
+};
+
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+/* ops[] names as masked words, and the masks: two integer compares per candidate. */
+static uint64_t op_key[NOPS][2], op_mask[NOPS][2];
+
+static void op_keys_init(void)
+{
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < NOPS; i++) {
+		memset(buf, 0xff, sizeof(buf));
+		op_mask[i][0] = word(buf, ops[i].len);
+		op_mask[i][1] = ops[i].len > 8 ? word(buf, ops[i].len - 8) : 0;
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, ops[i].name, ops[i].len);
+		op_key[i][0] = word(buf, ops[i].len);
+		op_key[i][1] = ops[i].len > 8 ? word(buf + 8, ops[i].len - 8) : 0;
+	}
+}
+
+/*
+ * The op whose name starts at s and ends at a blank, '#' or the line's end
+ * (n bytes left).  A few bytes pick the one candidate (s may be read 16
+ * bytes ahead: the buffer is padded), then the masked words confirm it.
+ */
+static int match_op(const char *s, size_t n)
+{
+	uint64_t w0, w1;
+	size_t len;
+	int k;
+
+	switch (s[0]) {
+	case 'c': k = 0; break;					/* cpu */
+	case 'k':
+		if (s[1] == 'm')				/* kmap, kmap_local, kmap_atomic */
+			k = s[4] != '_' ? 1 : s[5] == 'l' ? 3 : 5;
+		else						/* kunmap... */
+			k = s[6] != '_' ? 2 : s[7] == 'l' ? 4 : 6;
+		break;
+	case 'v': k = s[1] == 'm' ? 7 : 8; break;		/* vmap, vunmap */
+	case 's': k = 9; break;					/* switch */
+	case 't': k = 10; break;				/* touch */
+	default: return -1;
+	}
+	memcpy(&w0, s, 8);
+	memcpy(&w1, s + 8, 8);
+	len = ops[k].len;
+	if ((w0 & op_mask[k][0]) == op_key[k][0] && (w1 & op_mask[k][1]) == op_key[k][1] &&
+	    len <= n && (len == n || (cclass[(unsigned char)s[len]] & C_END)))
+		return k;
+	return -1;
+}
+
 /* ---- the reader ---- */
 
 struct task_slot {
-	uint64_t hash;		/* 0: empty */
-	uint32_t off, len;	/* the name in names[] */
+	uint64_t key;		/* the name's first 8 bytes (word()) */
+	uint64_t hash;		/* of the whole name */
+	uint32_t off, len;	/* the name in names[]; len 0: empty slot */
 	uint32_t idx;
 };
 
@@ -166,8 +285,7 @@ struct trace_reader {
 	size_t nlen, ncap;
 	uint32_t *name_off;	/* index -> offset in names[] */
 	size_t ntasks, offcap;
-	uint32_t last_idx;	/* one-entry cache: the previous line's task */
-	bool have_last;
+	struct task_slot last;	/* one-entry cache: the previous line's task */
 };
 
 int trace_open(struct trace_reader **out, const char *path, struct diag *d)
@@ -178,9 +296,12 @@ int trace_open(struct trace_reader **out, const char *path, struct diag *d)
 	*out = NULL;
 	if (!r)
 		return diag_set(d, EXIT_IO, "out of memory");
+	if (!op_key[0][0])
+		op_keys_init();
 	r->name = strdup(is_stdin ? "<stdin>" : path);
 	r->cap = TRACE_MAX_LINE + CHUNK + 1;
-	r->buf = malloc(r->cap);
+	/* zeroed and padded: tokens are loaded 8 bytes at a time, masked to their length */
+	r->buf = calloc(1, r->cap + PAD);
 	r->smask = 63;
 	r->slot = calloc(r->smask + 1, sizeof(*r->slot));
 	r->cpus = UINT32_MAX;
@@ -292,20 +413,6 @@ static int get_line(struct trace_reader *r, const char **p, size_t *n, struct di
 
 /* ---- lexical helpers ---- */
 
-static const unsigned char name_char[256] = {
-	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1, ['.'] = 1, ['-'] = 1,
-};
-
-static inline bool is_name(char c)
-{
-	return name_char[(unsigned char)c];
-}
-
-static inline bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static inline size_t skip_blanks(const char *p, size_t i, size_t n)
 {
 	while (i < n && is_blank(p[i]))
@@ -367,24 +474,43 @@ static int bad_char(struct trace_reader *r, struct diag *d, const char *p, size_
 
 /* ---- task names ---- */
 
-static uint64_t name_hash(const char *s, size_t n)
+/* The whole name, a word at a time (the buffer is padded: s may be read past n). */
+static inline uint64_t name_hash(uint64_t key, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = (key ^ n) * 0x9E3779B97F4A7C15ull;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h ? h : 1;
+	for (i = 8; i < n; i += 8)
+		h = (h ^ (h >> 29) ^ word(s + i, n - i)) * 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 32);
 }
 
-static struct task_slot *slot_for(struct trace_reader *r, uint64_t h, const char *s, size_t n)
+/* Names agree beyond their first word (short names have nothing more). */
+static inline bool rest_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 8; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static inline bool slot_is(const struct trace_reader *r, const struct task_slot *t,
+			   uint64_t key, const char *s, size_t n)
+{
+	return t->len == n && t->key == key && (n <= 8 || rest_eq(r->names + t->off, s, n));
+}
+
+static struct task_slot *slot_for(struct trace_reader *r, uint64_t key, uint64_t h,
+				   const char *s, size_t n)
 {
 	size_t i = h & r->smask;
 
 	for (;; i = (i + 1) & r->smask) {
 		struct task_slot *t = &r->slot[i];
 
-		if (!t->hash || (t->hash == h && t->len == n && memcmp(r->names + t->off, s, n) == 0))
+		if (!t->len || slot_is(r, t, key, s, n))
 			return t;
 	}
 }
@@ -401,10 +527,10 @@ static int slots_grow(struct trace_reader *r)
 	}
 	r->smask = oldmask * 2 + 1;
 	for (i = 0; i <= oldmask; i++)
-		if (old[i].hash) {
+		if (old[i].len) {
 			size_t j = old[i].hash & r->smask;
 
-			while (r->slot[j].hash)
+			while (r->slot[j].len)
 				j = (j + 1) & r->smask;
 			r->slot[j] = old[i];
 		}
@@ -430,25 +556,21 @@ static int grow_buf(void *p, size_t *cap, size_t need, size_t sz)
 	return 0;
 }
 
-/* The index of a task name, a new one at its first appearance; NIL-like -1 on no memory. */
+/* The index of a task name, a new one at its first appearance; -1 on no memory. */
 static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
 {
+	uint64_t key = word(s, n), h;
 	struct task_slot *t;
-	uint64_t h;
 
-	if (r->have_last) {
-		const char *last = r->names + r->name_off[r->last_idx];
-
-		if (memcmp(last, s, n) == 0 && last[n] == '\0')
-			return r->last_idx;
-	}
-	h = name_hash(s, n);
-	t = slot_for(r, h, s, n);
-	if (!t->hash) {
+	if (slot_is(r, &r->last, key, s, n))
+		return r->last.idx;
+	h = name_hash(key, s, n);
+	t = slot_for(r, key, h, s, n);
+	if (!t->len) {
 		if ((r->ntasks + 1) * 2 > r->smask + 1) {
 			if (slots_grow(r) < 0)
 				return -1;
-			t = slot_for(r, h, s, n);
+			t = slot_for(r, key, h, s, n);
 		}
 		if (r->ntasks >= UINT32_MAX - 1 ||
 		    grow_buf(&r->names, &r->ncap, r->nlen + n + 1, 1) < 0 ||
@@ -456,51 +578,20 @@ static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
 			return -1;
 		memcpy(r->names + r->nlen, s, n);
 		r->names[r->nlen + n] = '\0';
-		*t = (struct task_slot){ h, (uint32_t)r->nlen, (uint32_t)n, (uint32_t)r->ntasks };
+		*t = (struct task_slot){ key, h, (uint32_t)r->nlen, (uint32_t)n, (uint32_t)r->ntasks };
 		r->name_off[r->ntasks++] = (uint32_t)r->nlen;
 		r->nlen += n + 1;
 	}
-	r->last_idx = t->idx;
-	r->have_last = true;
+	r->last = *t;
 	return t->idx;
 }
 
 /* ---- events ---- */
 
-enum argkind { A_NONE, A_NUM, A_ID_NUM, A_ID };
-
-static const struct {
-	const char *name;
-	uint8_t len, op, args;
-	const char *syntax;
-} ops[] = {
-	{ "cpu", 3, ENGINE_CPU, A_NUM, "cpu N" },
-	{ "kmap", 4, ENGINE_KMAP, A_NUM, "kmap PFN" },
-	{ "kunmap", 6, ENGINE_KUNMAP, A_NUM, "kunmap PFN" },
-	{ "kmap_local", 10, ENGINE_KMAP_LOCAL, A_NUM, "kmap_local PFN" },
-	{ "kunmap_local", 12, ENGINE_KUNMAP_LOCAL, A_NUM, "kunmap_local PFN" },
-	{ "kmap_atomic", 11, ENGINE_KMAP_ATOMIC, A_NUM, "kmap_atomic PFN" },
-	{ "kunmap_atomic", 13, ENGINE_KUNMAP_ATOMIC, A_NUM, "kunmap_atomic PFN" },
-	{ "vmap", 4, ENGINE_VMAP, A_ID_NUM, "vmap ID NPAGES" },
-	{ "vunmap", 6, ENGINE_VUNMAP, A_ID, "vunmap ID" },
-	{ "switch", 6, ENGINE_SWITCH, A_NONE, "switch" },
-	{ "touch", 5, ENGINE_TOUCH, A_NUM, "touch PFN" },
-};
-
-static int find_op(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (ops[i].len == n && memcmp(ops[i].name, s, n) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* A token: bytes up to a blank, '#' or the end of the line. */
 static size_t token_end(const char *p, size_t i, size_t n)
 {
-	while (i < n && !is_blank(p[i]) && p[i] != '#')
+	while (i < n && !is_class(p[i], C_END))
 		i++;
 	return i;
 }
@@ -513,7 +604,7 @@ static int parse_name(struct trace_reader *r, const char *p, size_t *i, size_t n
 
 	while (e < n && is_name(p[e]))
 		e++;
-	if (e < n && !is_blank(p[e]) && p[e] != '#')
+	if (e < n && !is_class(p[e], C_END))
 		return bad(r, d, e, "unexpected character '%s' in a %s (use A-Z a-z 0-9 _ . -)",
 			   p[e] ? shown(p + e, 1, (char[16]){ 0 }, 16) : "\\x00", what);
 	if (e - s > TRACE_MAX_NAME)
@@ -538,16 +629,24 @@ static int parse_num_arg(struct trace_reader *r, const char *p, size_t *i, size_
 			 uint64_t *v, struct diag *d)
 {
 	const char *why;
-	size_t e;
+	size_t s, e;
+	uint64_t x = 0;
 	char buf[100];
 
 	if (next_arg(r, p, i, n, k, d) < 0)
 		return -1;
-	e = token_end(p, *i, n);
-	if (trace_number(p + *i, e - *i, v, &why) < 0)
-		return bad(r, d, *i, "%s: '%s'", why, shown(p + *i, e - *i, buf, sizeof(buf)));
+	/* the usual case, a short decimal, converted while it is scanned */
+	for (s = e = *i; e < n && e - s < 18 && is_class(p[e], C_DIGIT); e++)
+		x = x * 10 + (unsigned)(p[e] - '0');
+	if (e > s && (e == n || is_class(p[e], C_END))) {
+		*v = x;
+	} else {
+		e = token_end(p, s, n);
+		if (trace_number(p + s, e - s, v, &why) < 0)
+			return bad(r, d, s, "%s: '%s'", why, shown(p + s, e - s, buf, sizeof(buf)));
+	}
 	if (ops[k].op == ENGINE_CPU && *v >= r->cpus)
-		return bad(r, d, *i, "cpu %" PRIu64 ": the machine has %u CPU%s (0 to %u)", *v,
+		return bad(r, d, s, "cpu %" PRIu64 ": the machine has %u CPU%s (0 to %u)", *v,
 			   r->cpus, r->cpus == 1 ? "" : "s", r->cpus - 1);
 	*i = e;
 	return 0;
@@ -595,8 +694,8 @@ static int parse_event(struct trace_reader *r, const char *p, size_t i, size_t n
 	os = skip_blanks(p, i, n);
 	if (os == n || p[os] == '#')
 		return bad(r, d, os, "missing operation after the task name");
-	i = token_end(p, os, n);
-	k = find_op(p + os, i - os);
+	k = match_op(p + os, n - os);
+	i = k < 0 ? token_end(p, os, n) : os + ops[k].len;
 	if (k < 0)
 		return bad(r, d, os, "unknown operation '%s' (cpu, kmap, kunmap, kmap_local, "
 			   "kunmap_local, kmap_atomic, kunmap_atomic, vmap, vunmap, switch, touch)",
