@@ -652,6 +652,15 @@ static int parse_num_arg(struct trace_reader *r, const char *p, size_t *i, size_
 	return 0;
 }
 
+/* Comments may hold anything but NUL bytes (binary data is no trace). */
+static int check_comment(struct trace_reader *r, const char *p, size_t i, size_t n,
+			 struct diag *d)
+{
+	const char *z = memchr(p + i, '\0', n - i);
+
+	return z ? bad_char(r, d, p, (size_t)(z - p), "in a comment") : 0;
+}
+
 static int parse_args(struct trace_reader *r, const char *p, size_t i, size_t n, int k,
 		      struct engine_event *ev, struct diag *d)
 {
@@ -672,7 +681,7 @@ static int parse_args(struct trace_reader *r, const char *p, size_t i, size_t n,
 	i = skip_blanks(p, i, n);
 	if (i < n && p[i] != '#')
 		return bad(r, d, i, "too many arguments: the syntax is '%s'", ops[k].syntax);
-	return 0;
+	return i < n ? check_comment(r, p, i, n, d) : 0;
 }
 
 /* An event line, p[i] its first non-blank byte. */
@@ -745,15 +754,6 @@ static int parse_params(struct trace_reader *r, const char *p, size_t i, size_t 
 		i = e;
 	}
 	return 0;
-}
-
-/* Comments may hold anything but NUL bytes (binary data is no trace). */
-static int check_comment(struct trace_reader *r, const char *p, size_t i, size_t n,
-			 struct diag *d)
-{
-	const char *z = memchr(p + i, '\0', n - i);
-
-	return z ? bad_char(r, d, p, (size_t)(z - p), "in a comment") : 0;
 }
 
 int trace_read_header(struct trace_reader *r, struct trace_header *h, struct diag *d)

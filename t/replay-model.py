@@ -5,12 +5,17 @@ It follows the reference text literally and slowly -- the pkmap scan probes
 entry by entry, resume/drain recurse, the vmalloc free space is a sorted list
 -- so that it shares no data structure with the C engine it checks.
 
-  replay-model.py TRACE              print the model's result as JSON
-  replay-model.py --random SEED      print a random trace (for the tests)
+  replay-model.py TRACE                      print the model's result as JSON
+  replay-model.py --random SEED              print a random trace
+  replay-model.py --compare HMPLAN FROM TO   random traces FROM..TO-1 through both:
+                                             "ok SEED" or "FAIL SEED: what differs"
 """
 import json
+import os
 import random
+import subprocess
 import sys
+import tempfile
 
 DEFAULTS = dict(last_pkmap=1024, km_max_idx=16, cpus=1, max_low_pfn=0x36bfe,
                 vmalloc_start=0xf73fe000, vmalloc_end=0xfebfe000, lazy_max_pages=None)
@@ -482,7 +487,48 @@ def random_trace(seed):
     return "\n".join(lines) + "\n"
 
 
+def differences(want, got):
+    out = []
+    for g in ("pkmap", "local", "atomic", "vmap"):
+        if got["counters"][g] != want[g]:
+            out.append("counters.%s: model %s, hmplan %s" % (g, want[g], got["counters"][g]))
+    we = [(e["line"], e["task"], e["kind"]) for e in want["errors"]]
+    ge = [(e["line"], e["task"], e["kind"]) for e in got["errors"]]
+    if we != ge:
+        out.append("errors: model %s, hmplan %s" % (we[:8], ge[:8]))
+    if want["deadlock"] != got["deadlock"]:
+        out.append("deadlock: model %s, hmplan %s" % (want["deadlock"], got["deadlock"]))
+    if want["events"] != got["events"]:
+        out.append("events: model %d, hmplan %d" % (want["events"], got["events"]))
+    return out
+
+
+def compare(hmplan, first, last):
+    fd, path = tempfile.mkstemp(suffix=".trace")
+    os.close(fd)
+    failed = 0
+    try:
+        for seed in range(first, last):
+            with open(path, "w") as f:
+                f.write(random_trace(seed))
+            p = subprocess.run([hmplan, "replay", "--json", path], capture_output=True, text=True)
+            if p.returncode != 0:
+                diff = ["exit %d: %s" % (p.returncode, p.stderr.strip())]
+            else:
+                diff = differences(run(path), json.loads(p.stdout))
+            if diff:
+                failed += 1
+                print("FAIL %d: %s" % (seed, "; ".join(diff)))
+            else:
+                print("ok %d" % seed)
+    finally:
+        os.unlink(path)
+    return 1 if failed else 0
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--compare":
+        return compare(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     if len(sys.argv) == 3 and sys.argv[1] == "--random":
         sys.stdout.write(random_trace(int(sys.argv[2])))
         return 0

@@ -220,22 +220,24 @@ void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
 	}
 }
 
-int engine_submit(struct engine *e, const struct engine_event *ev)
+int engine_submit(struct engine *e, const struct engine_event *in)
 {
+	struct engine_event ev = *in;
 	struct task *t;
 
 	if (e->oom)
 		return ENGINE_ENOMEM;
-	if (ev->op >= ENGINE_NOPS || ev->task > e->ntasks || e->finished ||
-	    (ev->op == ENGINE_CPU && ev->arg >= e->p.cpus) ||
-	    ((ev->op == ENGINE_VMAP || ev->op == ENGINE_VUNMAP) && !ev->id && ev->idlen))
+	if (ev.op >= ENGINE_NOPS || ev.task > e->ntasks || e->finished ||
+	    (ev.op == ENGINE_CPU && ev.arg >= e->p.cpus) || (!ev.id && ev.idlen))
 		return ENGINE_EINVAL;
-	if (ev->task == e->ntasks && task_new(e) < 0)
+	if (!ev.id)
+		ev.id = "";	/* no id is the empty id: keeps NULL out of memcmp() */
+	if (ev.task == e->ntasks && task_new(e) < 0)
 		return ENGINE_ENOMEM;
-	t = &e->tasks[ev->task];
+	t = &e->tasks[ev.task];
 	if (t->asleep)
-		return backlog_push(e, t, ev) < 0 ? ENGINE_ENOMEM : ENGINE_OK;
-	exec_event(e, ev->task, ev);
+		return backlog_push(e, t, &ev) < 0 ? ENGINE_ENOMEM : ENGINE_OK;
+	exec_event(e, ev.task, &ev);
 	if (e->woke)
 		sched_settle(e);
 	return e->oom ? ENGINE_ENOMEM : ENGINE_OK;
@@ -323,6 +325,30 @@ size_t engine_nsleepers(const struct engine *e)
 uint32_t engine_sleeper(const struct engine *e, size_t i)
 {
 	return i < engine_nsleepers(e) ? e->waitq.v[e->waitq.head + i] : NIL;
+}
+
+uint64_t engine_task_stack(const struct engine *e, uint32_t task, uint32_t pos)
+{
+	if (task >= e->ntasks || pos >= e->tasks[task].depth)
+		return 0;
+	return e->tasks[task].stack[pos];
+}
+
+int64_t engine_pkmap_entry(const struct engine *e, uint64_t pfn)
+{
+	uint32_t i = pmap_get(&e->pk.where, pfn, 0);
+
+	return i == NIL ? -1 : (int64_t)i;
+}
+
+uint32_t engine_pkmap_count(const struct engine *e, uint32_t entry)
+{
+	return entry < e->pk.n ? e->pk.count[entry] : 0;
+}
+
+uint32_t engine_pkmap_cursor(const struct engine *e)
+{
+	return e->pk.cursor;
 }
 
 uint64_t engine_vmap_live_bytes(const struct engine *e)

@@ -229,6 +229,18 @@ void engine_task_holds(const struct engine *e, uint32_t task,
 /* The wait queue, in order: n sleepers, the i-th. */
 size_t engine_nsleepers(const struct engine *e);
 uint32_t engine_sleeper(const struct engine *e, size_t i);
+/* The pfn at a position of the task's local stack (0 <= pos < depth), or 0. */
+uint64_t engine_task_stack(const struct engine *e, uint32_t task, uint32_t pos);
+/* The pkmap entry mapping pfn (count >= 1), or -1; an entry's count; the cursor. */
+int64_t engine_pkmap_entry(const struct engine *e, uint64_t pfn);
+uint32_t engine_pkmap_count(const struct engine *e, uint32_t entry);
+uint32_t engine_pkmap_cursor(const struct engine *e);
+/*
+ * A vmap id's binding: 1 (live: *addr, its first byte, and *pages, n), 0
+ * (bound to a failed vmap, NULL) or -1 (not bound).
+ */
+int engine_vmap_lookup(const struct engine *e, const char *id, uint32_t idlen, uint64_t *addr,
+		       uint64_t *pages);
 /* Live bytes in vmaps (n x 4096, leaks included) and lazily freed pages now. */
 uint64_t engine_vmap_live_bytes(const struct engine *e);
 uint64_t engine_vmap_lazy_pages(const struct engine *e);

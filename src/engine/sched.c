@@ -181,7 +181,7 @@ static void drain_one(struct engine *e, uint32_t ti)
 	struct backlog *bl = &e->tasks[ti].bl;
 	const struct bl_event *b = &bl->ev[bl->head++];
 	struct engine_event ev = {
-		.line = b->line, .arg = b->arg, .id = b->idlen ? bl->ids + b->idoff : NULL,
+		.line = b->line, .arg = b->arg, .id = b->idlen ? bl->ids + b->idoff : "",
 		.idlen = b->idlen,
 		.task = ti, .op = b->op,
 	};

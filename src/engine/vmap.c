@@ -58,7 +58,7 @@ void vmapper_free(struct vmapper *vm)
 	memset(vm, 0, sizeof(*vm));
 }
 
-static struct vbind *bind_find(struct vmapper *vm, const char *id, uint32_t n, uint64_t h)
+static struct vbind *bind_find(const struct vmapper *vm, const char *id, uint32_t n, uint64_t h)
 {
 	size_t i = h & vm->bmask;
 
@@ -276,6 +276,20 @@ void op_vunmap(struct engine *e, struct task *t, uint32_t ti, const char *id, ui
 		e->c.vmap.lazy_pages_peak = vm->lazy_pages;
 	if (vm->lazy_pages > vm->threshold)
 		purge(e);	/* the drain worker, run at once (S8.14) */
+}
+
+int engine_vmap_lookup(const struct engine *e, const char *id, uint32_t idlen, uint64_t *addr,
+		       uint64_t *pages)
+{
+	struct vbind *b = bind_find(&e->vm, id, idlen, id_hash(id, idlen));
+
+	if (!b)
+		return -1;
+	if (b->null)
+		return 0;
+	*addr = e->p.vmalloc_start + b->start * PAGE;
+	*pages = b->pages;
+	return 1;
 }
 
 /* ---- invariants (tests) ---- */

@@ -1,0 +1,257 @@
+/*
+ * Property tests: random traces from a seeded in-tree PRNG.
+ *  - with mistakes, on small pools: after every event the engine's
+ *    invariants hold (pkmap counts = 1 + what tasks hold, count-1 entries
+ *    hold nothing, stacks = handles, vmap areas disjoint and in the window)
+ *    and the counters agree with each other;
+ *  - without mistakes, on a large pool: no errors at all, nobody asleep.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "engine_util.h"
+
+/* Relations between counters that hold after any event. */
+static const char *counter_relations(const struct engine *e)
+{
+	const struct engine_counters *c = engine_counters(e);
+	uint64_t depth = 0, asleep = 0;
+	uint32_t t;
+
+	for (t = 0; t < engine_ntasks(e); t++) {
+		depth += engine_task_depth(e, t);
+		asleep += engine_task_asleep(e, t) != 0;
+	}
+	if (c->local.invlpg != c->local.pte_clears)
+		return "invlpg != pte_clears";
+	if ((c->local.pte_sets - c->local.sched_in_maps) -
+	    (c->local.pte_clears - c->local.sched_out_unmaps) != depth)
+		return "map-time PTE writes - unmap-time clears != the stacks' depth";
+	if (c->pkmap.sleeps - c->pkmap.wakeups != asleep || engine_nsleepers(e) != asleep)
+		return "sleeps - wakeups != tasks asleep";
+	if (c->pkmap.maps - c->pkmap.hits - c->pkmap.new_entries != asleep)
+		return "maps - hits - new != kmaps asleep";
+	if (c->pkmap.tlb_flushes > c->pkmap.flush_calls || c->pkmap.reclaimed < c->pkmap.tlb_flushes)
+		return "pkmap flush counters disagree";
+	if (c->pkmap.max_in_use > engine_get_params(e)->last_pkmap)
+		return "more entries in use than the pool has";
+	if (c->vmap.tlb_flushes > c->vmap.purges || engine_vmap_live_bytes(e) > c->vmap.peak_bytes ||
+	    engine_vmap_lazy_pages(e) > c->vmap.lazy_pages_peak)
+		return "vmap counters disagree";
+	return NULL;
+}
+
+static void random_with_mistakes(uint64_t seed)
+{
+	static const uint32_t pools[] = { 1, 2, 4, 8, 16 };
+	struct engine_params p;
+	struct engine *e;
+	const char *why = NULL;
+	uint32_t ntasks, i;
+	char id[8];
+	int events = 400 + (int)(seed % 400);
+
+	rng = seed;
+	engine_params_default(&p);
+	p.last_pkmap = pools[below(5)];
+	p.cpus = 1 + below(4);
+	p.km_max_idx = 2 + below(15);
+	p.max_low_pfn = 1000;
+	p.vmalloc_start = 0x100000;
+	p.vmalloc_end = 0x100000 + 4096ull * (4 + below(60));
+	p.lazy_max_pages = below(20);
+	ntasks = 1 + below(8);
+	nerrs = 0;
+	cur_line = 0;
+	e = engine_new(&p, record, NULL);
+	for (i = 0; i < (uint32_t)events && !why; i++) {
+		uint32_t t = below(ntasks) % (engine_ntasks(e) + 1);
+		int op = (int)below(ENGINE_NOPS);
+		uint64_t arg = below(5) ? 1000 + below(3 * p.last_pkmap + 4) : below(1000);
+
+		if (op == ENGINE_CPU)
+			arg = below(p.cpus);
+		snprintf(id, sizeof(id), "v%u", below(10));
+		if (op == ENGINE_VMAP)
+			arg = below(6) ? below(8) : below(80);
+		ev_id(e, t, op, id, arg);
+		why = engine_check(e);
+		if (!why)
+			why = counter_relations(e);
+	}
+	engine_finish(e);
+	if (!why)
+		why = counter_relations(e);
+	tap_ok(!why, "seed %" PRIu64 ": invariants after each of %u events (pool %u, %u cpus, %u tasks)",
+	       seed, i, p.last_pkmap, p.cpus, ntasks);
+	if (why)
+		printf("#   %s\n", why);
+	engine_free(e);
+}
+
+/* ---- a mistake-free workload ---- */
+
+#define NT 24
+#define NC 4
+
+struct gtask {
+	uint64_t holds[4];
+	unsigned nholds, depth, natomic, nvmaps;
+	uint64_t stack[14];
+	int atomic[14];
+	unsigned vmaps[8];
+};
+
+struct gen {
+	struct engine *e;
+	struct gtask t[NT];
+	unsigned next_vmap;
+};
+
+static uint64_t page(void)
+{
+	return below(8) ? 1000 + below(5000) : below(1000);
+}
+
+static void gvmap(struct gen *g, unsigned ti, int map)
+{
+	struct gtask *t = &g->t[ti];
+	char id[16];
+
+	if (map) {
+		t->vmaps[t->nvmaps] = g->next_vmap++;
+		snprintf(id, sizeof(id), "v%u", t->vmaps[t->nvmaps++]);
+		ev_id(g->e, ti, ENGINE_VMAP, id, 1 + below(16));
+	} else {
+		unsigned i = below(t->nvmaps);
+
+		snprintf(id, sizeof(id), "v%u", t->vmaps[i]);
+		t->vmaps[i] = t->vmaps[--t->nvmaps];
+		ev_id(g->e, ti, ENGINE_VUNMAP, id, 0);
+	}
+}
+
+static void glocal(struct gen *g, unsigned ti, int map, int atomic)
+{
+	struct gtask *t = &g->t[ti];
+
+	if (map) {
+		uint64_t p = page();
+
+		ev(g->e, ti, atomic ? ENGINE_KMAP_ATOMIC : ENGINE_KMAP_LOCAL, p);
+		t->stack[t->depth] = p;
+		t->atomic[t->depth++] = atomic;
+		t->natomic += atomic;
+	} else {
+		atomic = t->atomic[--t->depth];
+		t->natomic -= atomic;
+		ev(g->e, ti, atomic ? ENGINE_KUNMAP_ATOMIC : ENGINE_KUNMAP_LOCAL, t->stack[t->depth]);
+	}
+}
+
+static int current_is_atomic(struct gen *g, uint32_t cpu, unsigned self)
+{
+	uint32_t u;
+
+	for (u = 0; u < NT; u++)
+		if (u != self && engine_task_cpu(g->e, u) == cpu && g->t[u].natomic)
+			return 1;
+	return 0;
+}
+
+static void gstep(struct gen *g, unsigned ti)
+{
+	struct gtask *t = &g->t[ti];
+	unsigned x = below(100);
+
+	if (t->natomic) {	/* atomic: map, touch or unmap, nothing that sleeps */
+		if (x < 30 && t->depth < 14)
+			glocal(g, ti, 1, 1);
+		else if (x < 50 && t->depth)
+			ev(g->e, ti, ENGINE_TOUCH, t->stack[below(t->depth)]);
+		else
+			glocal(g, ti, 0, 0);
+	} else if (x < 15 && t->nholds < 4) {
+		uint64_t p = page();
+
+		ev(g->e, ti, ENGINE_KMAP, p);
+		if (p >= 1000)
+			t->holds[t->nholds++] = p;
+	} else if (x < 30 && t->nholds) {
+		unsigned i = below(t->nholds);
+
+		ev(g->e, ti, ENGINE_KUNMAP, t->holds[i]);
+		t->holds[i] = t->holds[--t->nholds];
+	} else if (x < 45 && t->depth < 14) {
+		glocal(g, ti, 1, below(3) == 0);
+	} else if (x < 60 && t->depth) {
+		glocal(g, ti, 0, 0);
+	} else if (x < 70 && t->nholds) {
+		ev(g->e, ti, ENGINE_TOUCH, t->holds[below(t->nholds)]);
+	} else if (x < 75) {
+		ev(g->e, ti, ENGINE_SWITCH, 0);
+	} else if (x < 80 && !t->depth) {
+		uint32_t cpu = below(NC);
+
+		if (!current_is_atomic(g, cpu, ti))
+			ev(g->e, ti, ENGINE_CPU, cpu);
+	} else if (x < 90 && t->nvmaps < 8) {
+		gvmap(g, ti, 1);
+	} else if (t->nvmaps) {
+		gvmap(g, ti, 0);
+	}
+}
+
+static void mistake_free(uint64_t seed, int events)
+{
+	static struct gen g;
+	int i, bad = 0;
+	unsigned running[NC] = { 0 };
+
+	rng = seed;
+	memset(&g, 0, sizeof(g));
+	g.e = mk(1024, NC);
+	for (i = 0; i < NT; i++)
+		ev(g.e, (uint32_t)i, ENGINE_TOUCH, 1);
+	for (i = 0; i < NC; i++)
+		running[i] = (unsigned)i;
+	for (i = 0; i < events; i++) {
+		uint32_t cpu = below(NC);
+		unsigned ti = running[cpu];
+
+		/* now and then another task of that CPU runs, unless the current is atomic */
+		if (engine_task_cpu(g.e, ti) != cpu || (!g.t[ti].natomic && below(6) == 0)) {
+			unsigned cand = below(NT);
+
+			if (engine_task_cpu(g.e, cand) == cpu && !current_is_atomic(&g, cpu, cand))
+				ti = cand;
+			else if (engine_task_cpu(g.e, ti) != cpu)
+				continue;
+		}
+		running[cpu] = ti;
+		gstep(&g, ti);
+		if (i % 97 == 0)
+			bad |= engine_check(g.e) != NULL || counter_relations(g.e) != NULL;
+	}
+	tap_ok(nerrs == 0, "mistake-free trace, seed %" PRIu64 ": no errors in %d events", seed, events);
+	if (nerrs)
+		show_errs();
+	tap_ok(!bad && engine_finish(g.e) == 0 && engine_counters(g.e)->pkmap.sleeps == 0,
+	       "... invariants held, nobody slept, no deadlock");
+	tap_ok(engine_counters(g.e)->pkmap.tlb_flushes > 0 && engine_counters(g.e)->pkmap.hits > 0 &&
+	       engine_counters(g.e)->local.sched_out_unmaps > 0 && engine_counters(g.e)->vmap.maps > 0,
+	       "... and it exercised reuse, reclaim, switches and vmap");
+	engine_free(g.e);
+}
+
+int main(void)
+{
+	uint64_t seed;
+
+	for (seed = 1; seed <= 150; seed++)
+		random_with_mistakes(seed);
+	mistake_free(7, 200000);
+	mistake_free(8, 200000);
+	return tap_done();
+}
