@@ -477,12 +477,17 @@ static int bad_char(struct trace_reader *r, struct diag *d, const char *p, size_
 /* The whole name, a word at a time (the buffer is padded: s may be read past n). */
 static inline uint64_t name_hash(uint64_t key, const char *s, size_t n)
 {
-	uint64_t h = (key ^ n) * 0x9E3779B97F4A7C15ull;
+	uint64_t h = key ^ ((uint64_t)n << 56);
 	size_t i;
 
 	for (i = 8; i < n; i += 8)
-		h = (h ^ (h >> 29) ^ word(s + i, n - i)) * 0xBF58476D1CE4E5B9ull;
-	return h ^ (h >> 32);
+		h = (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull ^ word(s + i, n - i);
+	/* murmur3's finaliser: every bit of the name reaches the low (index) bits */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
 }
 
 /* Names agree beyond their first word (short names have nothing more). */
@@ -709,8 +714,11 @@ static int parse_event(struct trace_reader *r, const char *p, size_t i, size_t n
 		return bad(r, d, os, "unknown operation '%s' (cpu, kmap, kunmap, kmap_local, "
 			   "kunmap_local, kmap_atomic, kunmap_atomic, vmap, vunmap, switch, touch)",
 			   shown(p + os, i - os, buf, sizeof(buf)));
-	memset(ev, 0, sizeof(*ev));
+	/* field by field: the engine reads them at once (no partial-store stalls) */
 	ev->line = r->lineno;
+	ev->arg = 0;
+	ev->id = NULL;
+	ev->idlen = 0;
 	ev->task = (uint32_t)task;
 	ev->op = ops[k].op;
 	return parse_args(r, p, i, n, k, ev, d);

@@ -220,24 +220,28 @@ void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
 	}
 }
 
-int engine_submit(struct engine *e, const struct engine_event *in)
+int engine_submit(struct engine *e, const struct engine_event *ev)
 {
-	struct engine_event ev = *in;
 	struct task *t;
 
 	if (e->oom)
 		return ENGINE_ENOMEM;
-	if (ev.op >= ENGINE_NOPS || ev.task > e->ntasks || e->finished ||
-	    (ev.op == ENGINE_CPU && ev.arg >= e->p.cpus) || (!ev.id && ev.idlen))
+	if (ev->op >= ENGINE_NOPS || ev->task > e->ntasks || e->finished ||
+	    (ev->op == ENGINE_CPU && ev->arg >= e->p.cpus) || (!ev->id && ev->idlen))
 		return ENGINE_EINVAL;
-	if (!ev.id)
-		ev.id = "";	/* no id is the empty id: keeps NULL out of memcmp() */
-	if (ev.task == e->ntasks && task_new(e) < 0)
+	if (!ev->id && (ev->op == ENGINE_VMAP || ev->op == ENGINE_VUNMAP)) {
+		/* no id is the empty id: keeps NULL out of memcmp() */
+		struct engine_event copy = *ev;
+
+		copy.id = "";
+		return engine_submit(e, &copy);
+	}
+	if (ev->task == e->ntasks && task_new(e) < 0)
 		return ENGINE_ENOMEM;
-	t = &e->tasks[ev.task];
+	t = &e->tasks[ev->task];
 	if (t->asleep)
-		return backlog_push(e, t, &ev) < 0 ? ENGINE_ENOMEM : ENGINE_OK;
-	exec_event(e, ev.task, &ev);
+		return backlog_push(e, t, ev) < 0 ? ENGINE_ENOMEM : ENGINE_OK;
+	exec_event(e, ev->task, ev);
 	if (e->woke)
 		sched_settle(e);
 	return e->oom ? ENGINE_ENOMEM : ENGINE_OK;
