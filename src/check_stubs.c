@@ -1,7 +1,7 @@
 /*
  * 'hmplan check' for files owned by other commands: a trace is replayed and
  * its results compared with the expectations in its "#=" lines, the way
- * t/check-replay.py compares them; workloads wait for 'hmplan stress'.
+ * t/check-replay.py compares them.
  */
 #include "config.h"
 
@@ -243,9 +243,3 @@ int check_trace_file(const char *path, bool quiet)
 	return c.ndiff ? EXIT_FAIL_ON : EXIT_OK;
 }
 
-int check_workload_file(const char *path, bool quiet)
-{
-	(void)quiet;
-	return cli_error(EXIT_USAGE, "%s: checking workloads needs 'hmplan stress', not built yet",
-			 path);
-}

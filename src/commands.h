@@ -15,6 +15,8 @@ int cmd_layout(int argc, char **argv);
 void help_layout(FILE *fp);
 int cmd_profiles(int argc, char **argv);
 void help_profiles(FILE *fp);
+int cmd_stress(int argc, char **argv);
+void help_stress(FILE *fp);
 int cmd_sweep(int argc, char **argv);
 void help_sweep(FILE *fp);
 int cmd_check(int argc, char **argv);

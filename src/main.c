@@ -11,6 +11,7 @@
 const struct command commands[] = {
 	{ "layout", cmd_layout, help_layout, "the kernel's memory layout for one machine" },
 	{ "replay", cmd_replay, help_replay, "replay a kmap/vmap trace through the highmem engine" },
+	{ "stress", cmd_stress, help_stress, "run a simulated workload through the highmem engine" },
 	{ "sweep", cmd_sweep, help_sweep, "the layout across RAM sizes, splits and PAE" },
 	{ "profiles", cmd_profiles, help_profiles, "list the bundled machine and workload profiles" },
 	{ "check", cmd_check, help_check, "validate profiles and traces" },

@@ -71,6 +71,48 @@ static const cyaml_schema_value_t machine_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct machine_profile, machine_fields),
 };
 
+/* ---- the workload profile schema ---- */
+
+static const cyaml_schema_field_t mix_fields[] = {
+	CYAML_FIELD_STRING_PTR("kind", CYAML_FLAG_POINTER, struct wp_mix, kind, 1, 32),
+	STR("weight", struct wp_mix, weight, 24),
+	STR("hold", struct wp_mix, hold, 24),
+	STR("nest", struct wp_mix, nest, 24),
+	STR("pages", struct wp_mix, pages, 48),
+	STR("lifetime", struct wp_mix, lifetime, 24),
+	STR("dma_limit", struct wp_mix, dma_limit, 40),
+	STR("in_flight", struct wp_mix, in_flight, 24),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t mix_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct wp_mix, mix_fields),
+};
+
+static const cyaml_schema_field_t pages_fields[] = {
+	STR("working_set", struct wp_pages, working_set, 40),
+	STR("placement", struct wp_pages, placement, 24),
+	STR("pattern", struct wp_pages, pattern, 24),
+	STR("zipf_s", struct wp_pages, zipf_s, 24),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t workload_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct workload_profile, name, 1, 128),
+	STR("description", struct workload_profile, description, 1024),
+	STR("tasks", struct workload_profile, tasks, 24),
+	STR("ops", struct workload_profile, ops, 24),
+	CYAML_FIELD_MAPPING_PTR("pages", CYAML_FLAG_POINTER, struct workload_profile, pages,
+				pages_fields),
+	CYAML_FIELD_SEQUENCE("mix", CYAML_FLAG_POINTER, struct workload_profile, mix, &mix_entry,
+			     1, 16),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t workload_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct workload_profile, workload_fields),
+};
+
 /* libcyaml's own messages only matter if it disagrees with the pre-check. */
 static void quiet_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
 {
@@ -150,6 +192,18 @@ int profile_load_machine(const char *path, struct machine_profile **mp,
 		return d->status;
 	}
 	return rc;
+}
+
+int profile_load_workload(const char *path, struct workload_profile **wp,
+			  struct ydoc **doc, struct diag *d)
+{
+	return load(path, &workload_schema, (void **)wp, doc, d);
+}
+
+void profile_free_workload(struct workload_profile *wp)
+{
+	if (wp)
+		cyaml_free(&cyaml_cfg, &workload_schema, wp, 0);
 }
 
 void profile_free_machine(struct machine_profile *mp)

@@ -43,6 +43,26 @@ struct machine_profile {
 	struct mp_costs *costs;
 };
 
+/* Workload profiles (hmplan-profile(5), WORKLOAD PROFILES). */
+struct wp_mix {
+	char *kind, *weight, *hold, *nest, *pages, *lifetime, *dma_limit, *in_flight;
+};
+
+struct wp_pages {
+	char *working_set, *placement, *pattern, *zipf_s;
+};
+
+struct workload_profile {
+	char *name, *description, *tasks, *ops;
+	struct wp_pages *pages;
+	struct wp_mix *mix;
+	unsigned mix_count;
+};
+
+int profile_load_workload(const char *path, struct workload_profile **wp,
+			  struct ydoc **doc, struct diag *d);
+void profile_free_workload(struct workload_profile *wp);
+
 /* Load and validate a machine profile; *doc keeps positions for later checks. */
 int profile_load_machine(const char *path, struct machine_profile **mp,
 			 struct ydoc **doc, struct diag *d);

@@ -57,6 +57,10 @@ int replay_run(const char *path, const struct replay_setup *s, struct replay_res
 	       struct diag *d);
 void replay_result_free(struct replay_result *res);
 
+/* The counters of DESIGN.md section 6 (pkmap, local, atomic, vmap), shared with stress. */
+json_t *engine_counters_json(const struct engine_counters *c);
+void engine_counters_text(FILE *fp, const struct engine_counters *c);
+
 /* The report: JSON (schema hmplan-replay/1) or text. */
 json_t *replay_json(const struct replay_result *res);
 int replay_text(FILE *fp, const struct replay_result *res);

@@ -266,3 +266,14 @@ int replay_text(FILE *fp, const struct replay_result *r)
 	deadlock_text(fp, r);
 	return ferror(fp) ? -1 : 0;
 }
+
+/* The counter groups, for other reports (hmplan stress) that share them. */
+json_t *engine_counters_json(const struct engine_counters *c)
+{
+	return counters_json(c);
+}
+
+void engine_counters_text(FILE *fp, const struct engine_counters *c)
+{
+	counters_text(fp, c);
+}

@@ -1,0 +1,65 @@
+/*
+ * The stress cost model: cycles per primitive the engine counts.  Cost is
+ * linear in the primitive counts, so the cycles of one operation are a dot
+ * product of its primitives, and the totals by category are the same dot
+ * product split by category.
+ */
+#ifndef HMPLAN_COSTMODEL_H
+#define HMPLAN_COSTMODEL_H
+
+#include <stdint.h>
+
+#include "engine.h"
+
+/* The primitives a machine profile can price (keys of its costs: map). */
+enum cost_key {
+	COST_PTE_WRITE, COST_PTE_CLEAR, COST_INVLPG, COST_TLB_FLUSH, COST_IPI,
+	COST_PKMAP_PROBE, COST_CONTEXT_SWITCH, COST_PAGE_COPY, COST_BOUNCE_COPY,
+	COST_VMAP_ALLOC, COST_SPINLOCK, COST_NKEYS
+};
+
+/* Where the cycles go, in the report. */
+enum cost_category {
+	CAT_PTE, CAT_INVLPG, CAT_TLB_FLUSH, CAT_IPI, CAT_PKMAP_SCAN, CAT_LOCK, CAT_VMAP,
+	CAT_SCHED, CAT_COPY, CAT_N
+};
+
+struct cost_model {
+	uint64_t cycles[COST_NKEYS];
+	uint32_t cpus;		/* IPIs go to the other online CPUs */
+	uint32_t last_pkmap;	/* a flush walk examines every entry */
+};
+
+const char *cost_key_name(enum cost_key k);		/* "pte_write" */
+int cost_key_find(const char *name);			/* or -1 */
+const char *cost_category_name(enum cost_category c);	/* "pte" */
+/* Does this category count as mapping overhead (not copies, not scheduling)? */
+int cost_category_is_mapping(enum cost_category c);
+
+void cost_model_default(struct cost_model *m, uint32_t cpus, uint32_t last_pkmap);
+
+/* The priced primitives and their weights, flattened for the hot path. */
+struct cost_weights {
+	unsigned n;
+	uint32_t field[sizeof(struct engine_prims) / sizeof(uint64_t)];
+	uint64_t w[sizeof(struct engine_prims) / sizeof(uint64_t)];
+};
+void cost_weights(const struct cost_model *m, struct cost_weights *out);
+
+/* Cycles of the primitives in p (cumulative or a difference). */
+static inline uint64_t cost_cycles(const struct cost_weights *cw, const struct engine_prims *p)
+{
+	const uint64_t *x = (const uint64_t *)p;
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < cw->n; i++)
+		sum += cw->w[i] * x[cw->field[i]];
+	return sum;
+}
+
+/* Totals by category for primitive counts p plus page and bounce copies. */
+void cost_split(const struct cost_model *m, const struct engine_prims *p, uint64_t copies,
+		uint64_t bounces, uint64_t out[CAT_N]);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * hmplan stress, the run: tasks scheduled on the machine's CPUs, each turn
+ * one operation of the workload generator fed to the engine, priced with the
+ * cost model.  No I/O here: time, progress and the trace file come through
+ * callbacks.
+ */
+#ifndef HMPLAN_STRESS_H
+#define HMPLAN_STRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "engine/costmodel.h"
+#include "engine/engine.h"
+#include "histogram.h"
+#include "workload.h"
+
+/* Lines before the first event in a --trace-out file (event k is on line k + 4). */
+#define STRESS_TRACE_HEADER_LINES 3
+#define STRESS_MAX_ERRORS 1000
+#define STRESS_QUANTUM 1000	/* operations a task runs before its CPU moves on (~0.5 ms) */
+#define STRESS_TICK 65536		/* operations between tick() calls */
+
+struct stress_config {
+	struct engine_params params;
+	struct gen_config gen;
+	uint64_t ops;
+	struct cost_model costs;
+	/* every STRESS_TICK operations; false stops the run (timeout) */
+	bool (*tick)(void *ctx, uint64_t done, uint64_t total);
+	/* every event, before the engine sees it (--trace-out); nonzero stops the run */
+	int (*trace)(void *ctx, const struct engine_event *ev);
+	void *ctx;
+};
+
+struct stress_error {
+	uint64_t line;
+	uint32_t task;
+	uint8_t kind;
+	char detail[120];
+};
+
+struct stress_result {
+	uint64_t ops_done, events;
+	bool stopped;			/* tick() said stop: --timeout */
+	struct engine *eng;		/* after engine_finish(): counters and deadlock */
+	uint64_t copies, bounces;
+	uint64_t cycles[CAT_N], total_cycles, mapping_cycles;
+	uint64_t ops_by_kind[OP_NKINDS];
+	struct histogram *hist[OP_NKINDS + 1];	/* per kind, then all */
+	struct gen_counters io;
+	uint64_t ws_pages, ws_high_pages;
+	struct stress_error *errors;
+	size_t nerrors;
+	uint64_t error_kinds[ENGINE_NERRORS];
+	size_t deadlocked;
+	int trace_status;		/* what trace() returned when it stopped the run */
+};
+
+/* EXIT_OK, or a status with d filled (a working set that does not fit, no memory). */
+int stress_run(const struct stress_config *c, struct stress_result *r, struct diag *d);
+void stress_result_free(struct stress_result *r);
+
+#endif
