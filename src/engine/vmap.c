@@ -345,7 +345,8 @@ const char *vmap_check(const struct engine *e)
 		free(s.v);
 		return "vmap: out of memory while checking";
 	}
-	qsort(s.v, s.n, sizeof(*s.v), span_cmp);
+	if (s.n)
+		qsort(s.v, s.n, sizeof(*s.v), span_cmp);
 	for (i = 0; i < s.n && !why; i++) {
 		if (s.v[i].end <= s.v[i].start || s.v[i].end > vm->pages)
 			why = "vmap: an area is empty or outside the window";
