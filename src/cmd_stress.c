@@ -226,99 +226,47 @@ static int trace_line(void *ctx, const struct engine_event *ev)
 	return 0;
 }
 
-/* Lowmem and highmem RAM of the layout, as pfn ranges. */
-static void ram_ranges(const struct layout *lo, uint64_t *s, uint64_t *e, struct page_ranges *low,
-		       struct page_ranges *high)
-{
-	unsigned i, n = 0;
-
-	low->start = s;
-	low->end = e;
-	for (i = 0; i < lo->nmemblock; i++) {
-		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
-
-		if (b > lo->max_low_pfn)
-			b = lo->max_low_pfn;
-		if (a < b) {
-			s[n] = a;
-			e[n++] = b;
-		}
-	}
-	low->n = n;
-	high->start = s + n;
-	high->end = e + n;
-	for (i = 0; i < lo->nmemblock; i++) {
-		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
-
-		if (a < lo->max_low_pfn)
-			a = lo->max_low_pfn;
-		if (b > lo->max_pfn)
-			b = lo->max_pfn;
-		if (a < b) {
-			s[n] = a;
-			e[n++] = b;
-		}
-	}
-	high->n = n - low->n;
-}
-
 struct setup {
 	struct machine mc;
 	struct layout *lo;
 	struct workload w;
 	struct stress_config cfg;
-	uint64_t starts[2 * E820_MAX_ENTRIES], ends[2 * E820_MAX_ENTRIES];
+	struct stress_pages pages;
 	uint64_t seed, timeout_ns;
 	struct failon *fail;
 };
 
-/* The engine parameters and cost model of the machine, as replay takes them. */
+/* The run on the machine's layout, then the options that change it. */
 static int configure(struct stress_cli *c, struct setup *s)
 {
 	struct stress_config *cfg = &s->cfg;
-	struct layout *lo = s->lo;
+	const char *why;
 	uint64_t v;
-	unsigned i;
 
-	if (!lo->boots)
-		return cli_usage("this machine's kernel does not boot (%s): nothing to stress", lo->death);
-	engine_params_default(&cfg->params);
-	cfg->params.last_pkmap = lo->last_pkmap ? lo->last_pkmap : 1024;
-	cfg->params.km_max_idx = lo->km_max_idx;
-	cfg->params.max_low_pfn = lo->last_pkmap ? lo->max_low_pfn : lo->max_pfn;
-	cfg->params.vmalloc_start = lo->vmalloc_start;
-	cfg->params.vmalloc_end = lo->v.vmalloc_end;
-	cfg->params.cpus = s->mc.cpus ? s->mc.cpus : 2;
+	if (!s->lo->boots)
+		return cli_usage("this machine's kernel does not boot (%s): nothing to stress",
+				 s->lo->death);
+	why = stress_configure(cfg, &s->pages, s->lo, &s->mc, &s->w, s->mc.cpus);
 	if (c->last_pkmap) {
 		if (number("--last-pkmap", c->last_pkmap, 1, ENGINE_MAX_LAST_PKMAP, &v))
 			return EXIT_USAGE;
 		cfg->params.last_pkmap = (uint32_t)v;
+		cfg->costs.last_pkmap = (uint32_t)v;
+		why = engine_params_check(&cfg->params);
 	}
-	cfg->params.lazy_max_pages = engine_lazy_default(cfg->params.cpus);
-	if (engine_params_check(&cfg->params))
-		return cli_usage("%s%s", c->last_pkmap ? "--last-pkmap: " : "",
-				 engine_params_check(&cfg->params));
-	cfg->gen.w = &s->w;
-	cfg->gen.cpus = cfg->params.cpus;
-	cfg->gen.tasks = s->w.tasks ? s->w.tasks : 2 * cfg->gen.cpus;
+	if (why)
+		return cli_usage("%s%s", c->last_pkmap ? "--last-pkmap: " : "", why);
 	if (c->tasks) {
 		if (number("--tasks", c->tasks, 1, 4096, &v))
 			return EXIT_USAGE;
 		cfg->gen.tasks = (uint32_t)v;
 	}
-	cfg->gen.max_low_pfn = cfg->params.max_low_pfn;
-	ram_ranges(lo, s->starts, s->ends, &cfg->gen.low, &cfg->gen.high);
-	cfg->gen.swiotlb_slots = lo->swiotlb_bytes / (2048 + 16);
-	cfg->ops = s->w.ops;
 	if (c->ops && number("--ops", c->ops, 1, UINT64_C(1) << 40, &cfg->ops))
 		return EXIT_USAGE;
 	s->seed = 1;
 	if (c->seed && number("--seed", c->seed, 0, INT64_MAX, &s->seed))
 		return EXIT_USAGE;
 	cfg->gen.seed = s->seed;
-	cost_model_default(&cfg->costs, cfg->params.cpus, cfg->params.last_pkmap);
-	for (i = 0; i < s->mc.ncosts; i++)
-		cfg->costs.cycles[cost_key_find(s->mc.costs[i].key)] = s->mc.costs[i].cycles;
 	if (c->timeout && parse_timeout(c->timeout, &s->timeout_ns) < 0)
 		return cli_usage("--timeout '%s': use a duration like 30s, 5m, 1h or 500ms", c->timeout);
 	return 0;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "machine.h"
 #include "report.h"
 #include "size.h"
+#include "stress.h"
 #include "sweep.h"
+#include "workload.h"
 
 #define MAX_RAM_VALUES 100000
 #define MAX_CONFIGS 1000000
@@ -42,6 +45,10 @@ void help_sweep(FILE *fp)
 		"      --nr-cpus N          CONFIG_NR_CPUS, 1-64\n"
 		"      --kernel 6.1|2.6     layout rules\n"
 		"      --cmdline \"...\"      kernel command line for every configuration\n"
+		"Workload (adds its key stress results to every row):\n"
+		"  -w, --workload FILE|NAME  workload profile (see 'hmplan profiles')\n"
+		"      --ops N              operations per configuration (default 100000)\n"
+		"      --cpus N             online CPUs for the workload (default 2)\n"
 		"Output:\n"
 		"      --format table|jsonl|csv  (default table)\n"
 		"      --json               same as --format jsonl\n"
@@ -52,12 +59,16 @@ void help_sweep(FILE *fp)
 		"Examples:\n"
 		"  hmplan sweep\n"
 		"  hmplan sweep --ram 1G..16G --split 3G/1G,2G/2G --pae on --svg lowmem.svg\n"
-		"  hmplan sweep --ram 4G --cmdline vmalloc=256M --format csv\n");
+		"  hmplan sweep --ram 4G --cmdline vmalloc=256M --format csv\n"
+		"  hmplan sweep --ram 1G..32G --split 3G/1G,2G/2G --pae on -w pagecache-read\n");
 }
 
 struct sweep {
 	struct machine base;		/* kernel, command line, board */
 	enum board board;
+	const struct workload *w;	/* or NULL */
+	uint64_t ops;
+	uint32_t cpus;
 	struct sweep_row *rows;
 	size_t nrows;
 	unsigned jobs;
@@ -98,6 +109,51 @@ static int parse_splits(const char *list, uint32_t *out, bool *opt, unsigned *n)
 	return *n ? 0 : cli_usage("--split '%s': no split given", list);
 }
 
+/* The workload's key results on this configuration. */
+static void stress_row(const struct sweep *s, struct sweep_row *r, const struct layout *lo)
+{
+	struct stress_config cfg;
+	struct stress_pages *pages = malloc(sizeof(*pages));
+	struct stress_result res;
+	struct diag d = { 0 };
+	const char *why;
+	const struct engine_counters *c;
+
+	r->stressed = false;
+	if (!pages) {
+		snprintf(r->note, sizeof(r->note), "out of memory");
+		return;
+	}
+	why = stress_configure(&cfg, pages, lo, &s->base, s->w, s->cpus);
+	if (why) {
+		snprintf(r->note, sizeof(r->note), "%s", why);
+		free(pages);
+		return;
+	}
+	cfg.ops = s->ops;
+	if (stress_run(&cfg, &res, &d)) {
+		/* "FILE:LINE:COL: message": keep the message */
+		const char *msg = strstr(d.text, ": ");
+
+		while (msg && strstr(msg + 2, ": ") && msg[2] >= '0' && msg[2] <= '9')
+			msg = strstr(msg + 2, ": ");
+		snprintf(r->note, sizeof(r->note), "%.*s", (int)sizeof(r->note) - 1, msg ? msg + 2 : d.text);
+	} else {
+		c = engine_counters(res.eng);
+		r->stressed = true;
+		r->mapping_pct = res.total_cycles ? 100.0 * (double)res.mapping_cycles
+			/ (double)res.total_cycles : 0;
+		r->sleeps = c->pkmap.sleeps;
+		r->vmap_failures = c->vmap.failures;
+		r->bounced = res.io.bounced;
+		r->swiotlb_full = res.io.swiotlb_full;
+		r->cycles_per_op = res.ops_done ? res.total_cycles / res.ops_done : 0;
+		r->deadlock = res.deadlocked > 0;
+	}
+	stress_result_free(&res);
+	free(pages);
+}
+
 /* Compute one row from the base machine. */
 static void compute(const struct sweep *s, struct sweep_row *r, struct layout *lo,
 		    struct layout_input *in)
@@ -130,6 +186,8 @@ static void compute(const struct sweep *s, struct sweep_row *r, struct layout *l
 	for (i = 0; i < lo->nwarnings && used + 40 < sizeof(r->warnings); i++)
 		used += (size_t)snprintf(r->warnings + used, sizeof(r->warnings) - used, "%s%s",
 					 i ? "," : "", lo->warnings[i].code);
+	if (s->w)
+		stress_row(s, r, lo);
 }
 
 struct worker {
@@ -191,23 +249,33 @@ static void print_table(FILE *fp, const struct sweep *s)
 	char a[12][32];
 	size_t i;
 
-	fprintf(fp, "%-10s %-7s %-4s %11s %8s %8s %11s %11s %10s %9s %11s %10s %-5s %s\n",
+	fprintf(fp, "%-10s %-7s %-4s %11s %8s %8s %11s %11s %10s %9s %11s %10s %-5s ",
 		"RAM", "split", "PAE", "usable", "lowmem", "highmem", "low RAM", "high RAM",
-		"mem_map", "swiotlb", "free low", "vmalloc", "boots", "warnings");
+		"mem_map", "swiotlb", "free low", "vmalloc", "boots");
+	if (s->w)
+		fprintf(fp, "%6s %7s %8s %8s %9s %-8s ", "map%", "cyc/op", "sleeps", "vmapfail",
+			"bounced", "deadlock");
+	fprintf(fp, "%s\n", "warnings");
 	for (i = 0; i < s->nrows; i++) {
 		const struct sweep_row *r = &s->rows[i];
 		char low[16], high[16];
 
 		snprintf(low, sizeof(low), r->printed ? "%lluMB" : "-", (unsigned long long)r->lowmem_mb);
 		snprintf(high, sizeof(high), r->printed ? "%lluMB" : "-", (unsigned long long)r->highmem_mb);
-		fprintf(fp, "%-10s %-7s %-4s %11s %8s %8s %11s %11s %10s %9s %11s %10s %-5s %s\n",
+		fprintf(fp, "%-10s %-7s %-4s %11s %8s %8s %11s %11s %10s %9s %11s %10s %-5s ",
 			size_human(a[0], 32, r->ram), split_of(r->page_offset), r->pae ? "yes" : "no",
 			size_human(a[1], 32, r->low_present + r->high_present), low, high,
 			size_human(a[2], 32, r->low_present), size_human(a[3], 32, r->high_present),
 			size_human(a[4], 32, r->mem_map), size_human(a[5], 32, r->swiotlb),
 			r->boots ? size_human(a[6], 32, r->free_low) : "-",
-			size_human(a[7], 32, r->vmalloc), r->boots ? "yes" : "no",
-			r->warnings[0] ? r->warnings : "-");
+			size_human(a[7], 32, r->vmalloc), r->boots ? "yes" : "no");
+		if (s->w && r->stressed)
+			fprintf(fp, "%6.1f %7" PRIu64 " %8" PRIu64 " %8" PRIu64 " %9" PRIu64 " %-8s ",
+				r->mapping_pct, r->cycles_per_op, r->sleeps, r->vmap_failures, r->bounced,
+				r->deadlock ? "yes" : "no");
+		else if (s->w)
+			fprintf(fp, "%-58s ", r->note);
+		fprintf(fp, "%s\n", r->warnings[0] ? r->warnings : "-");
 	}
 }
 
@@ -217,7 +285,9 @@ static void print_csv(FILE *fp, const struct sweep *s)
 
 	fprintf(fp, "ram_bytes,split,pae,usable_bytes,lowmem_mb,highmem_mb,lowmem_present_bytes,"
 		"highmem_present_bytes,mem_map_bytes,swiotlb_bytes,lowmem_free_estimate_bytes,"
-		"vmalloc_bytes,max_low_pfn,max_pfn,boots,warnings\n");
+		"vmalloc_bytes,max_low_pfn,max_pfn,boots,warnings%s\n", s->w
+		? ",mapping_overhead_pct,cycles_per_op,pkmap_sleeps,vmap_failures,bounced,"
+		  "swiotlb_full,deadlock" : "");
 	for (i = 0; i < s->nrows; i++) {
 		const struct sweep_row *r = &s->rows[i];
 
@@ -228,12 +298,19 @@ static void print_csv(FILE *fp, const struct sweep *s)
 				(unsigned long long)r->highmem_mb);
 		else
 			fputs(",,", fp);
-		fprintf(fp, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,\"%s\"\n",
+		fprintf(fp, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,\"%s\"",
 			(unsigned long long)r->low_present, (unsigned long long)r->high_present,
 			(unsigned long long)r->mem_map, (unsigned long long)r->swiotlb,
 			(unsigned long long)r->free_low, (unsigned long long)r->vmalloc,
 			(unsigned long long)r->max_low_pfn, (unsigned long long)r->max_pfn,
 			r->boots ? "true" : "false", r->warnings);
+		if (s->w && r->stressed)
+			fprintf(fp, ",%.2f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s",
+				r->mapping_pct, r->cycles_per_op, r->sleeps, r->vmap_failures, r->bounced,
+				r->swiotlb_full, r->deadlock ? "true" : "false");
+		else if (s->w)
+			fputs(",,,,,,,", fp);
+		fputc('\n', fp);
 	}
 }
 
@@ -269,13 +346,27 @@ static json_t *row_json(const struct sweep *s, const struct sweep_row *r)
 		"warnings", codes);
 }
 
+static json_t *stress_json_row(const struct sweep_row *r)
+{
+	if (!r->stressed)
+		return json_pack("{s:s}", "error", r->note);
+	return json_pack("{s:f, s:I, s:I, s:I, s:I, s:I, s:b}",
+		"mapping_overhead_pct", r->mapping_pct, "cycles_per_op", (json_int_t)r->cycles_per_op,
+		"pkmap_sleeps", (json_int_t)r->sleeps, "vmap_failures", (json_int_t)r->vmap_failures,
+		"bounced", (json_int_t)r->bounced, "swiotlb_full", (json_int_t)r->swiotlb_full,
+		"deadlock", r->deadlock);
+}
+
 static int print_jsonl(FILE *fp, const struct sweep *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->nrows; i++) {
 		json_t *o = row_json(s, &s->rows[i]);
-		int rc = o ? json_print(fp, o, JSON_COMPACT) : -1;
+
+		if (o && s->w)
+			json_object_set_new(o, "stress", stress_json_row(&s->rows[i]));
+		int rc = o ? json_print(fp, o, JSON_COMPACT | JSON_REAL_PRECISION(6)) : -1;
 
 		json_decref(o);
 		if (rc < 0)
@@ -333,7 +424,7 @@ static int plan(struct sweep *s, const uint64_t *rams, size_t nram, const uint32
 }
 
 struct sweep_args {
-	const char *ram, *split, *pae, *svg, *output;
+	const char *ram, *split, *pae, *svg, *output, *workload, *ops, *cpus;
 	enum format format;
 	struct machine_opts m;
 };
@@ -354,6 +445,9 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, unsigned long
 		{ "svg", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "ops", required_argument, NULL, 'O' },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -361,8 +455,11 @@ static int parse_args(int argc, char **argv, struct sweep_args *a, unsigned long
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:j:w:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'w': a->workload = optarg; break;
+		case 'O': a->ops = optarg; break;
+		case OPT_CPUS: a->cpus = optarg; break;
 		case OPT_RAM: a->ram = optarg; break;
 		case OPT_SPLIT: a->split = optarg; break;
 		case 'P': a->pae = optarg; break;
@@ -417,10 +514,41 @@ static int emit(const struct sweep *s, const struct sweep_args *a)
 	return out_commit(&out);
 }
 
+/* -w, --ops, --cpus: the workload every configuration runs. */
+static int workload_part(struct sweep *s, const struct sweep_args *a, struct workload *w)
+{
+	struct diag d = { 0 };
+	unsigned long v;
+
+	if (!a->workload) {
+		if (a->ops || a->cpus)
+			return cli_usage("%s needs -w WORKLOAD", a->ops ? "--ops" : "--cpus");
+		return 0;
+	}
+	if (workload_load(a->workload, w, &d))
+		return cli_report(&d);
+	s->w = w;
+	s->ops = 100000;
+	s->cpus = 2;
+	if (a->ops && cli_uint("--ops", a->ops, 1, 1000000000UL, &v))
+		return EXIT_USAGE;
+	if (a->ops)
+		s->ops = v;
+	if (a->cpus && cli_uint("--cpus", a->cpus, 1, 64, &v))
+		return EXIT_USAGE;
+	if (a->cpus)
+		s->cpus = (uint32_t)v;
+	if (s->cpus > s->base.in.k.nr_cpus)
+		return cli_usage("--cpus %u: the kernel is built for at most NR_CPUS=%u", s->cpus,
+				 s->base.in.k.nr_cpus);
+	return 0;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
 	struct sweep_args a = { .ram = "256M..64G", .split = "all", .pae = "both" };
 	struct sweep s = { .jobs = 1 };
+	struct workload w;
 	uint32_t po[5];
 	bool opt[5], paes[2];
 	unsigned nsplit = 0, npae = 0;
@@ -431,6 +559,7 @@ int cmd_sweep(int argc, char **argv)
 	const char *why;
 	int rc;
 
+	memset(&w, 0, sizeof(w));
 	machine_opts_init(&a.m);
 	rc = parse_args(argc, argv, &a, &jobs);
 	if (rc)
@@ -465,13 +594,16 @@ int cmd_sweep(int argc, char **argv)
 		rc = cli_report(&d);
 		goto out;
 	}
-	rc = plan(&s, rams, nram, po, opt, nsplit, paes, npae);
+	rc = workload_part(&s, &a, &w);
+	if (!rc)
+		rc = plan(&s, rams, nram, po, opt, nsplit, paes, npae);
 	if (!rc)
 		rc = run_all(&s);
 	if (!rc)
 		rc = emit(&s, &a);
 	machine_free(&s.base);
 out:
+	workload_free(&w);
 	free(s.rows);
 	free(rams);
 	return rc;

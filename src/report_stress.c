@@ -41,7 +41,7 @@ static json_t *workload_json(const struct workload *w, const struct stress_repor
 		"path", w->path ? w->path : "",
 		"tasks", (int)in->cfg->gen.tasks,
 		"ops", J(in->cfg->ops),
-		"working_set_bytes", J(w->working_set),
+		"working_set_bytes", J(in->r->ws_pages * 4096),
 		"working_set_pages", J(in->r->ws_pages),
 		"highmem_pages", J(in->r->ws_high_pages),
 		"placement", placements[w->placement],
@@ -331,7 +331,7 @@ void stress_text(FILE *fp, const struct stress_report *in, json_t *report)
 		" pages\n", p->last_pkmap, p->cpus,
 		size_human(a, sizeof(a), p->vmalloc_end - p->vmalloc_start), p->lazy_max_pages);
 	fprintf(fp, "Workload  %s: %u tasks, working set %s (%" PRIu64 " pages, %" PRIu64 " in highmem)\n",
-		in->w->name, in->cfg->gen.tasks, size_human(b, sizeof(b), in->w->working_set),
+		in->w->name, in->cfg->gen.tasks, size_human(b, sizeof(b), r->ws_pages * 4096),
 		r->ws_pages, r->ws_high_pages);
 	fprintf(fp, "Run       %" PRIu64 " of %" PRIu64 " operations, %" PRIu64 " events, seed %" PRIu64 "%s\n",
 		r->ops_done, in->cfg->ops, r->events, in->seed, r->stopped ? " (timed out)" : "");

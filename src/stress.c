@@ -290,3 +290,72 @@ void stress_result_free(struct stress_result *r)
 		free(r->hist[i]);
 	memset(r, 0, sizeof(*r));
 }
+
+/* Lowmem and highmem RAM of the layout, as pfn ranges. */
+static void ram_ranges(const struct layout *lo, struct stress_pages *pg, struct page_ranges *low,
+		       struct page_ranges *high)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < lo->nmemblock; i++) {
+		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
+
+		if (b > lo->max_low_pfn)
+			b = lo->max_low_pfn;
+		if (a < b) {
+			pg->start[n] = a;
+			pg->end[n++] = b;
+		}
+	}
+	low->start = pg->start;
+	low->end = pg->end;
+	low->n = n;
+	for (i = 0; i < lo->nmemblock; i++) {
+		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
+
+		if (a < lo->max_low_pfn)
+			a = lo->max_low_pfn;
+		if (b > lo->max_pfn)
+			b = lo->max_pfn;
+		if (a < b) {
+			pg->start[n] = a;
+			pg->end[n++] = b;
+		}
+	}
+	high->start = pg->start + low->n;
+	high->end = pg->end + low->n;
+	high->n = n - low->n;
+}
+
+const char *stress_configure(struct stress_config *c, struct stress_pages *pg,
+			     const struct layout *lo, const struct machine *mc,
+			     const struct workload *w, uint32_t cpus)
+{
+	struct engine_params *p = &c->params;
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	if (!lo->boots)
+		return "the kernel does not boot";
+	engine_params_default(p);
+	/* without HIGHMEM every page is lowmem, and the pool is never used */
+	p->last_pkmap = lo->last_pkmap ? lo->last_pkmap : 1024;
+	p->km_max_idx = lo->km_max_idx;
+	p->max_low_pfn = lo->last_pkmap ? lo->max_low_pfn : lo->max_pfn;
+	p->vmalloc_start = lo->vmalloc_start;
+	p->vmalloc_end = lo->v.vmalloc_end;
+	p->cpus = cpus ? cpus : 2;
+	p->lazy_max_pages = engine_lazy_default(p->cpus);
+	c->gen.w = w;
+	c->gen.seed = 1;
+	c->gen.cpus = p->cpus;
+	c->gen.tasks = w->tasks ? w->tasks : 2 * p->cpus;
+	c->gen.max_low_pfn = p->max_low_pfn;
+	ram_ranges(lo, pg, &c->gen.low, &c->gen.high);
+	c->gen.swiotlb_slots = lo->swiotlb_bytes / (2048 + 16);
+	c->ops = w->ops;
+	cost_model_default(&c->costs, p->cpus, p->last_pkmap);
+	for (i = 0; i < mc->ncosts; i++)
+		c->costs.cycles[cost_key_find(mc->costs[i].key)] = mc->costs[i].cycles;
+	return engine_params_check(p);
+}

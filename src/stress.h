@@ -14,6 +14,8 @@
 #include "engine/costmodel.h"
 #include "engine/engine.h"
 #include "histogram.h"
+#include "layout.h"
+#include "machine.h"
 #include "workload.h"
 
 /* Lines before the first event in a --trace-out file (event k is on line k + 4). */
@@ -57,6 +59,23 @@ struct stress_result {
 	size_t deadlocked;
 	int trace_status;		/* what trace() returned when it stopped the run */
 };
+
+/* Room for the RAM ranges a gen_config points to. */
+struct stress_pages {
+	uint64_t start[2 * E820_MAX_ENTRIES], end[2 * E820_MAX_ENTRIES];
+};
+
+/*
+ * Configure a run on a machine: the engine parameters from its layout (pkmap
+ * pool, kmap_local slots, vmalloc area, lowmem's end; cpus online, 2 if 0),
+ * the RAM the working set is drawn from, the swiotlb slots, and the default
+ * cost model with the machine's own costs.  Tasks, ops and seed come from
+ * the workload and seed 1; the caller may change them.  NULL, or why the
+ * machine cannot be stressed.
+ */
+const char *stress_configure(struct stress_config *c, struct stress_pages *pg,
+			     const struct layout *lo, const struct machine *mc,
+			     const struct workload *w, uint32_t cpus);
 
 /* EXIT_OK, or a status with d filled (a working set that does not fit, no memory). */
 int stress_run(const struct stress_config *c, struct stress_result *r, struct diag *d);

@@ -20,6 +20,12 @@ struct sweep_row {
 	uint64_t mem_map, swiotlb, free_low, vmalloc;
 	uint64_t max_low_pfn, max_pfn;
 	char warnings[160];			/* codes, comma-separated */
+	/* with a workload: its key stress results */
+	bool stressed;				/* false: it could not run (see note) */
+	char note[120];
+	double mapping_pct;
+	uint64_t sleeps, vmap_failures, bounced, swiotlb_full, cycles_per_op;
+	bool deadlock;
 };
 
 struct sweep_chart {

@@ -174,9 +174,21 @@ static int pages(struct ctx *c, const struct wp_pages *p, struct workload *w)
 	w->placement = PLACE_PROPORTIONAL;
 	w->pattern = PATTERN_UNIFORM;
 	w->zipf_s = 1.0;
-	if (p->working_set && bytes(c, "pages.working_set", p->working_set, &w->working_set))
+	if (p->working_set && (strcmp(p->working_set, "all") == 0 ||
+			       p->working_set[strlen(p->working_set) - 1] == '%')) {
+		char *end;
+
+		w->ws_share = strcmp(p->working_set, "all") == 0 ? 1.0
+			: strtod(p->working_set, &end) / 100;
+		if (w->ws_share != 1.0 && (end == p->working_set || *end != '%' ||
+					   !(w->ws_share > 0 && w->ws_share <= 1)))
+			return ydoc_error(c->doc, "pages.working_set", c->d, "'%s': a share of RAM is "
+					  "a percentage above 0 up to 100%%, or all", p->working_set);
+		w->working_set = 0;
+	} else if (p->working_set && bytes(c, "pages.working_set", p->working_set, &w->working_set)) {
 		return -1;
-	if (w->working_set < 4096)
+	}
+	if (!w->ws_share && w->working_set < 4096)
 		return ydoc_error(c->doc, "pages.working_set", c->d, "'%s': at least one page (4 KiB)",
 				  p->working_set);
 	ydoc_where(c->doc, p->working_set ? "pages.working_set" : "pages", &w->ws_line, &w->ws_col);
@@ -281,8 +293,7 @@ int check_workload_file(const char *path, bool quiet)
 	if (workload_load(path, &w, &d))
 		return cli_report(&d);
 	if (!quiet)
-		printf("%s: ok: workload profile '%s', %u operation kinds, working set %llu pages\n",
-		       path, w.name, w.nmix, (unsigned long long)(w.working_set / 4096));
+		printf("%s: ok: workload profile '%s', %u operation kinds\n", path, w.name, w.nmix);
 	workload_free(&w);
 	return EXIT_OK;
 }

@@ -46,7 +46,8 @@ struct workload {
 	char *name, *description, *path;
 	uint32_t tasks;			/* 0: twice the online CPUs */
 	uint64_t ops;
-	uint64_t working_set;		/* bytes */
+	uint64_t working_set;		/* bytes; 0 with ws_share */
+	double ws_share;		/* "50%", "all": a share of the machine's RAM, else 0 */
 	enum placement placement;
 	double share;			/* PLACE_SHARE: highmem share, 0..1 */
 	enum pattern pattern;

@@ -144,7 +144,9 @@ static int split_pages(struct gen *g, struct diag *d)
 		: w->placement == PLACE_SHARE ? w->share : h + l ? (double)h / (double)(h + l) : 0;
 	char a[32], b[32];
 
-	g->n_pages = w->working_set / 4096;
+	g->n_pages = w->ws_share ? (uint64_t)((double)(h + l) * w->ws_share) : w->working_set / 4096;
+	if (g->n_pages == 0)
+		g->n_pages = 1;
 	if (g->n_pages > h + l)
 		return diag_at(d, w->path, w->ws_line, w->ws_col, "working set %s is larger than the "
 			       "machine's RAM (%s)", size_human(a, sizeof(a), w->working_set),

@@ -83,6 +83,37 @@ paths = list(root.iter("{http://www.w3.org/2000/svg}path"))
 print(len(paths), "3G/1G PAE" in text, "2G_OPT no PAE" in text, "8 GiB" in text, "4 GiB: without PAE" in text)
 PY
 is "$(cat "$tmp/svg")" "16 True True True True" "the SVG parses, one line per series and panel, labels and markers"
+# with a workload: its key stress results per row
+run sweep --ram 256M,2G,8G --split 3G/1G,2G/2G --pae on -w pagecache-read --ops 20000 --format jsonl
+is "$status" 0 "sweep -w runs the workload on every configuration"
+"$PYTHON3" - "$tmp/out" >"$tmp/st" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+keys = {"mapping_overhead_pct", "cycles_per_op", "pkmap_sleeps", "vmap_failures", "bounced",
+        "swiotlb_full", "deadlock"}
+by = {(r["ram_bytes"] >> 20, r["split"]): r["stress"] for r in rows}
+print(len(rows), "error" in by[(256, "3G/1G")], set(by[(2048, "3G/1G")]) == keys,
+      by[(2048, "2G/2G")]["mapping_overhead_pct"] < by[(2048, "3G/1G")]["mapping_overhead_pct"])
+PY
+is "$(cat "$tmp/st")" "6 True True True" \
+	"rows carry the results; 256 MiB cannot hold the working set; 2G/2G maps less than 3G/1G at 2 GiB"
+run sweep --ram 2G --split 2G/2G --pae on -w pagecache-read --ops 20000 --format jsonl
+"$HMPLAN" stress --ram 2G --split 2G/2G --pae --cpus 2 -w pagecache-read --ops 20000 --json --no-timing >"$tmp/one"
+"$PYTHON3" - "$tmp/out" "$tmp/one" >"$tmp/st" <<'PY'
+import json, sys
+row = json.loads(open(sys.argv[1]).read())["stress"]
+one = json.load(open(sys.argv[2]))
+print(row["cycles_per_op"] == one["cost"]["cycles_per_op"] and
+      row["pkmap_sleeps"] == one["counters"]["pkmap"]["sleeps"])
+PY
+is "$(cat "$tmp/st")" True "a row's results are those of hmplan stress on that machine"
+run sweep --ram 1G,2G -w kmap-nested --ops 5000 --format csv --jobs 2
+is "$(head -n 1 "$tmp/out" | tr , '\n' | tail -n 7 | tr '\n' ' ')" \
+	"mapping_overhead_pct cycles_per_op pkmap_sleeps vmap_failures bounced swiotlb_full deadlock " \
+	"csv gets the workload columns"
+expect_error 2 "--ops needs -w" "--ops without a workload" sweep --ops 100
+expect_error 2 "-w 'nope'" "an unknown workload" sweep -w nope
+
 run sweep --svg /nonexistent/chart.svg
 is "$status" 4 "an SVG that cannot be written is an I/O error"
 is "$(wc -c <"$tmp/out")" 0 "and no table is printed"
