@@ -2,6 +2,8 @@
 
 #include "histogram.h"
 
+#include <math.h>
+
 /* The largest value that falls in bucket i. */
 static uint64_t bucket_top(unsigned i)
 {
@@ -21,7 +23,9 @@ uint64_t hist_quantile(const struct histogram *h, double q)
 
 	if (!h->count)
 		return 0;
-	rank = (uint64_t)(q * (double)h->count);
+	/* nearest rank: the ceil(q * count)-th smallest value */
+	rank = (uint64_t)ceil(q * (double)h->count);
+	rank = rank ? rank - 1 : 0;
 	if (rank >= h->count)
 		rank = h->count - 1;
 	for (i = 0; i < HIST_BUCKETS; i++) {
