@@ -87,8 +87,10 @@ struct vbind {
 	uint64_t pages;		/* n (the guard page not included) */
 	uint32_t len;
 	bool null;		/* bound to a failed vmap (NULL) */
-	char *heap;		/* the id when longer than VBIND_INLINE */
-	char in[VBIND_INLINE];
+	union {
+		char in[VBIND_INLINE];	/* the id, up to VBIND_INLINE bytes */
+		size_t off;		/* else its offset in the key arena */
+	} key;
 };
 
 struct vrange {
@@ -104,6 +106,8 @@ struct vmapper {
 	uint64_t lazy_pages;	/* vmap_lazy_nr */
 	struct vbind *bind;	/* id -> area, live (and failed) bindings only */
 	size_t bmask, nbind;
+	char *keys;		/* arena of the longer ids; dead ones compacted away */
+	size_t klen, kcap, kdead;
 	uint64_t live_bytes;
 };
 

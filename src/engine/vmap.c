@@ -25,9 +25,9 @@ static uint64_t id_hash(const char *s, uint32_t n)
 	return h ? h : 1;	/* 0 marks an empty slot */
 }
 
-static const char *bind_key(const struct vbind *b)
+static const char *bind_key(const struct vmapper *vm, const struct vbind *b)
 {
-	return b->heap ? b->heap : b->in;
+	return b->len > VBIND_INLINE ? vm->keys + b->key.off : b->key.in;
 }
 
 int vmapper_init(struct vmapper *vm, const struct engine_params *p)
@@ -47,11 +47,7 @@ int vmapper_init(struct vmapper *vm, const struct engine_params *p)
 
 void vmapper_free(struct vmapper *vm)
 {
-	size_t i;
-
-	if (vm->bind)
-		for (i = 0; i <= vm->bmask; i++)
-			free(vm->bind[i].heap);
+	free(vm->keys);
 	free(vm->bind);
 	free(vm->lazy);
 	vtree_free(&vm->free);
@@ -67,7 +63,7 @@ static struct vbind *bind_find(const struct vmapper *vm, const char *id, uint32_
 
 		if (!b->hash)
 			return NULL;
-		if (b->hash == h && b->len == n && memcmp(bind_key(b), id, n) == 0)
+		if (b->hash == h && b->len == n && memcmp(bind_key(vm, b), id, n) == 0)
 			return b;
 	}
 }
@@ -101,23 +97,55 @@ static int bind_grow(struct vmapper *vm)
 	return 0;
 }
 
+/*
+ * Room for a long id in the key arena.  Ids of unbound vmaps are dead
+ * bytes; once they are half the arena, the live ones are packed again, so
+ * the arena follows the live ids and grows only when they do.
+ */
+static int key_store(struct vmapper *vm, const char *id, uint32_t n, size_t *off)
+{
+	if (vm->kdead > 4096 && vm->kdead * 2 > vm->klen) {
+		char *packed = malloc(vm->kcap);
+		size_t i, len = 0;
+
+		if (!packed)
+			return -1;
+		for (i = 0; i <= vm->bmask; i++) {
+			struct vbind *b = &vm->bind[i];
+
+			if (b->hash && b->len > VBIND_INLINE) {
+				memcpy(packed + len, vm->keys + b->key.off, b->len);
+				b->key.off = len;
+				len += b->len;
+			}
+		}
+		free(vm->keys);
+		vm->keys = packed;
+		vm->klen = len;
+		vm->kdead = 0;
+	}
+	if (grow(&vm->keys, &vm->kcap, vm->klen + n, 1) < 0)
+		return -1;
+	memcpy(vm->keys + vm->klen, id, n);
+	*off = vm->klen;
+	vm->klen += n;
+	return 0;
+}
+
 /* A new binding for an id not bound now, or NULL (out of memory). */
 static struct vbind *bind_add(struct vmapper *vm, const char *id, uint32_t n, uint64_t h)
 {
 	struct vbind *b;
+	size_t off = 0;
 
-	if (bind_grow(vm) < 0)
+	if (bind_grow(vm) < 0 || (n > VBIND_INLINE && key_store(vm, id, n, &off) < 0))
 		return NULL;
 	b = bind_slot(vm, h);
 	memset(b, 0, sizeof(*b));
-	if (n > VBIND_INLINE) {
-		b->heap = malloc(n);
-		if (!b->heap)
-			return NULL;
-		memcpy(b->heap, id, n);
-	} else {
-		memcpy(b->in, id, n);
-	}
+	if (n > VBIND_INLINE)
+		b->key.off = off;
+	else
+		memcpy(b->key.in, id, n);
 	b->hash = h;
 	b->len = n;
 	vm->nbind++;
@@ -128,7 +156,8 @@ static void bind_del(struct vmapper *vm, struct vbind *b)
 {
 	size_t i = (size_t)(b - vm->bind), j;
 
-	free(b->heap);
+	if (b->len > VBIND_INLINE)
+		vm->kdead += b->len;
 	vm->nbind--;
 	for (j = i;;) {
 		size_t home;

@@ -184,8 +184,34 @@ static void tree_like_a_scan(uint64_t seed)
 	engine_free(e);
 }
 
+/* Long ids live in a compacting arena: churn them and look every live one up. */
+static void long_ids(void)
+{
+	struct engine *e = mkv(1 << 20, 1000);
+	char id[80];
+	int i, k, bad = 0;
+
+	for (i = 0; i < 30000 && !bad; i++) {
+		snprintf(id, sizeof(id), "a_long_identifier_beyond_the_inline_buffer_%d", i);
+		ev_id(e, 0, ENGINE_VMAP, id, 1);
+		if (i >= 40) {
+			snprintf(id, sizeof(id), "a_long_identifier_beyond_the_inline_buffer_%d", i - 40);
+			ev_id(e, 0, ENGINE_VUNMAP, id, 0);
+		}
+		if (i % 1000 == 999)
+			for (k = i - 39; k <= i; k++) {
+				snprintf(id, sizeof(id), "a_long_identifier_beyond_the_inline_buffer_%d", k);
+				bad |= at(e, id) < 0;
+			}
+	}
+	tap_ok(!bad && nerrs == 0, "30000 long ids bound and unbound: every live one still found");
+	invariants(e, "invariants after the churn");
+	engine_free(e);
+}
+
 int main(void)
 {
+	long_ids();
 	fit_and_purge();
 	ids();
 	tree_like_a_scan(1);
