@@ -206,8 +206,7 @@ int read_file(const char *path, char **buf, size_t *len, struct diag *d)
 		free(p);
 		if (fp != stdin)
 			fclose(fp);
-		return diag_set(d, e == ENOMEM ? EXIT_IO : EXIT_IO, "%s: %s",
-				path, strerror(e ? e : EIO));
+		return diag_set(d, EXIT_IO, "%s: %s", path, strerror(e ? e : EIO));
 	}
 	if (fp != stdin)
 		fclose(fp);

@@ -93,19 +93,25 @@ int cmd_layout(int argc, char **argv)
 	layout_compute(&mc.in, lo);
 	rc = out_open(&out, output);
 	if (!rc) {
+		const char *why = NULL;
+
 		if (json) {
 			json_t *root = layout_json(&mc, lo);
 
-			if (!root || json_print(out.fp, root, JSON_INDENT(2)) < 0)
-				rc = EXIT_IO;
+			if (!root)
+				why = "out of memory";
+			else if (json_print(out.fp, root, JSON_INDENT(2)) < 0)
+				why = "write error";
 			json_decref(root);
 		} else {
 			layout_text(out.fp, &mc, lo);
 		}
-		if (rc)
-			out_abort(&out), rc = cli_error(EXIT_IO, "%s: write error", output ? output : "stdout");
-		else
+		if (why) {
+			out_abort(&out);
+			rc = cli_error(EXIT_IO, "%s: %s", output ? output : "stdout", why);
+		} else {
 			rc = out_commit(&out);
+		}
 	}
 	free(lo);
 	machine_free(&mc);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "profile.h"
+#include "jsonutil.h"
 #include "report.h"
 
 void help_profiles(FILE *fp)
@@ -28,28 +29,28 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The "description" value of a profile, or an empty string. */
+/* The "description" of a profile, "(unreadable)"/"(invalid)", or NULL: no memory. */
 static char *describe(const char *path)
 {
 	struct diag d = { 0 };
 	struct ydoc *doc;
-	char *text, *out = NULL;
+	char *text, *out;
+	const char *v;
 	size_t len;
 
 	if (read_file(path, &text, &len, &d))
-		return strdup("(unreadable)");
+		return d.status == EXIT_IO && strstr(d.text, "memory") ? NULL : strdup("(unreadable)");
 	doc = ydoc_parse(text, len, path, &d);
 	free(text);
-	if (doc) {
-		const char *v = ydoc_scalar(doc, "description");
-
-		out = strdup(v ? v : "");
-		ydoc_free(doc);
-	}
-	return out ? out : strdup("");
+	if (!doc)
+		return d.status == EXIT_IO ? NULL : strdup("(invalid)");
+	v = ydoc_scalar(doc, "description");
+	out = strdup(v ? v : "");
+	ydoc_free(doc);
+	return out;
 }
 
-static int list(const char *kind, json_t *json, FILE *fp)
+static int list(const char *kind, json_t *json, FILE *fp, bool *ok)
 {
 	char dirpath[4096];
 	struct dirent *e;
@@ -74,10 +75,16 @@ static int list(const char *kind, json_t *json, FILE *fp)
 		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
 			continue;
 		grown = realloc(names, (n + 1) * sizeof(*names));
-		if (!grown)
-			break;
+		if (!grown || !(grown[n] = strndup(e->d_name, len - 5))) {
+			names = grown ? grown : names;
+			while (n)
+				free(names[--n]);
+			free(names);
+			closedir(dir);
+			return cli_error(EXIT_IO, "out of memory");
+		}
 		names = grown;
-		names[n++] = strndup(e->d_name, len - 5);
+		n++;
 	}
 	closedir(dir);
 	qsort(names, n, sizeof(*names), by_name);
@@ -90,11 +97,13 @@ static int list(const char *kind, json_t *json, FILE *fp)
 
 		snprintf(path, sizeof(path), "%s/%s.yaml", dirpath, names[i]);
 		desc = describe(path);
+		if (!desc && *ok)
+			*ok = false;
 		if (json)
-			json_array_append_new(json, json_pack("{s:s, s:s, s:s}", "name", names[i],
-							      "path", path, "description", desc));
+			jpush(json, json_pack("{s:s, s:s, s:s}", "name", names[i], "path", path,
+					      "description", desc ? desc : ""), ok);
 		else
-			fprintf(fp, "  %-26s %s\n", names[i], desc);
+			fprintf(fp, "  %-26s %s\n", names[i], desc ? desc : "");
 		free(desc);
 		free(names[i]);
 	}
@@ -110,7 +119,7 @@ int cmd_profiles(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *machines = NULL, *workloads = NULL;
-	bool json = false;
+	bool json = false, ok = true;
 	int opt, rc;
 
 	opterr = 0;
@@ -129,16 +138,24 @@ int cmd_profiles(int argc, char **argv)
 		machines = json_array();
 		workloads = json_array();
 	}
-	rc = list("machines", machines, stdout);
+	rc = list("machines", machines, stdout, &ok);
 	if (!rc && !json)
 		putchar('\n');
 	if (!rc)
-		rc = list("workloads", workloads, stdout);
+		rc = list("workloads", workloads, stdout, &ok);
+	if (!rc && !json && !ok)
+		rc = cli_error(EXIT_IO, "out of memory");
 	if (!rc && json) {
-		json_t *root = json_pack("{s:o, s:o}", "machines", machines, "workloads", workloads);
+		json_t *root = ok ? json_pack("{s:o, s:o}", "machines", machines, "workloads", workloads)
+			: NULL;
 
-		json_print(stdout, root, JSON_INDENT(2));
+		if (!root || json_print(stdout, root, JSON_INDENT(2)) < 0)
+			rc = cli_error(EXIT_IO, root ? "stdout: write error" : "out of memory");
 		json_decref(root);
+		if (!ok) {
+			json_decref(machines);
+			json_decref(workloads);
+		}
 	} else if (json) {
 		json_decref(machines);
 		json_decref(workloads);

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "size.h"
 #include "stress.h"
+#include "jsonutil.h"
 #include "sweep.h"
 #include "workload.h"
 
@@ -318,10 +319,13 @@ static json_t *row_json(const struct sweep *s, const struct sweep_row *r)
 {
 	json_t *codes = json_array();
 	char *copy = strdup(r->warnings), *save = NULL, *tok;
+	bool ok = copy != NULL;
 
 	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save))
-		json_array_append_new(codes, json_string(tok));
+		jpush(codes, json_string(tok), &ok);
 	free(copy);
+	if (!(codes = jdone(codes, ok)))
+		return NULL;
 	return json_pack("{s:I, s:s, s:s, s:I, s:b, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, "
 			 "s:I, s:I, s:I, s:I, s:b, s:o}",
 		"ram_bytes", (json_int_t)r->ram,
@@ -363,11 +367,14 @@ static int print_jsonl(FILE *fp, const struct sweep *s)
 
 	for (i = 0; i < s->nrows; i++) {
 		json_t *o = row_json(s, &s->rows[i]);
+		bool ok = o != NULL;
+		int rc;
 
-		if (o && s->w)
-			json_object_set_new(o, "stress", stress_json_row(&s->rows[i]));
-		int rc = o ? json_print(fp, o, JSON_COMPACT | JSON_REAL_PRECISION(6)) : -1;
-
+		if (s->w)
+			jset(o, "stress", stress_json_row(&s->rows[i]), &ok);
+		if (!(o = jdone(o, ok)))
+			return -2;
+		rc = json_print(fp, o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 		json_decref(o);
 		if (rc < 0)
 			return -1;
@@ -507,9 +514,10 @@ static int emit(const struct sweep *s, const struct sweep_args *a)
 		print_table(out.fp, s);
 	else if (a->format == FMT_CSV)
 		print_csv(out.fp, s);
-	else if (print_jsonl(out.fp, s) < 0) {
+	else if ((rc = print_jsonl(out.fp, s)) < 0) {
 		out_abort(&out);
-		return cli_error(EXIT_IO, "%s: write error", a->output ? a->output : "stdout");
+		return rc == -2 ? cli_error(EXIT_IO, "out of memory")
+			: cli_error(EXIT_IO, "%s: write error", a->output ? a->output : "stdout");
 	}
 	return out_commit(&out);
 }
@@ -565,7 +573,10 @@ int cmd_sweep(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	s.jobs = (unsigned)jobs;
-	if (sweep_ram_list(a.ram, &rams, &nram, &why) < 0)
+	rc = sweep_ram_list(a.ram, &rams, &nram, &why);
+	if (rc == -2)
+		return cli_error(EXIT_IO, "out of memory");
+	if (rc < 0)
 		return cli_usage("--ram '%s': %s", a.ram, why);
 	if (strcmp(a.pae, "on") == 0 || strcmp(a.pae, "both") == 0)
 		paes[npae++] = true;

@@ -542,16 +542,21 @@ int machine_resolve(const struct machine_opts *m, struct machine *out, struct di
 	memset(out, 0, sizeof(*out));
 	d->status = 0;
 	if (m->profile) {
-		char *path = profile_find(m->profile, "machines");
+		char *path;
+		int found = profile_find(m->profile, "machines", &path);
 
-		if (!path)
+		if (found < 0)
+			return diag_set(d, EXIT_IO, "out of memory");
+		if (found > 0)
 			return diag_set(d, EXIT_USAGE, "-p '%s': no such profile file or bundled "
 					"profile (see 'hmplan profiles')", m->profile);
 		r.profile_path = path;
 		rc = profile_load_machine(path, &r.mp, &r.doc, d);
 		if (!rc) {
-			out->name = r.mp->name ? strdup(r.mp->name) : NULL;
+			out->name = strdup(r.mp->name);
 			out->description = r.mp->description ? strdup(r.mp->description) : NULL;
+			if (!out->name || (r.mp->description && !out->description))
+				rc = diag_set(d, EXIT_IO, "out of memory");
 		}
 	}
 	if (!rc)

@@ -158,7 +158,10 @@ static int load(const char *path, const cyaml_schema_value_t *schema, void **out
 	if (err != CYAML_OK) {
 		ydoc_free(doc);
 		*out = NULL;
-		return err == CYAML_ERR_OOM ? diag_set(d, EXIT_IO, "%s: out of memory", path)
+		/* the document passed the pre-check: libyaml failing now means no memory */
+		return err == CYAML_ERR_OOM || err == CYAML_ERR_LIBYAML_PARSER_INIT ||
+		       err == CYAML_ERR_LIBYAML_PARSER || err == CYAML_ERR_LIBYAML_EVENT_INIT
+			? diag_set(d, EXIT_IO, "%s: out of memory", path)
 			: diag_at(d, path, 1, 1, "cannot load: %s", cyaml_strerror(err));
 	}
 	*docp = doc;
@@ -262,24 +265,27 @@ static bool looks_like_path(const char *name)
 	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
-char *profile_find(const char *name, const char *kind)
+int profile_find(const char *name, const char *kind, char **out)
 {
 	char *path;
 	size_t n;
 
+	*out = NULL;
 	if (!*name)
-		return NULL;
+		return 1;
 	if (looks_like_path(name))
-		return strdup(name);
+		return (*out = strdup(name)) ? 0 : -1;
 	n = strlen(profile_dir()) + strlen(kind) + strlen(name) + 8;
 	path = malloc(n);
 	if (!path)
-		return NULL;
+		return -1;
 	snprintf(path, n, "%s/%s/%s.yaml", profile_dir(), kind, name);
-	if (access(path, R_OK) == 0)
-		return path;
+	if (access(path, R_OK) == 0) {
+		*out = path;
+		return 0;
+	}
 	free(path);
-	if (access(name, R_OK) == 0)	/* a file in the current directory */
-		return strdup(name);
-	return NULL;
+	if (access(name, R_OK) != 0)	/* a file in the current directory? */
+		return 1;
+	return (*out = strdup(name)) ? 0 : -1;
 }

@@ -74,10 +74,10 @@ enum profile_kind profile_sniff(const struct ydoc *doc);
 
 /*
  * Find a bundled profile by NAME in "machines" or "workloads"; a path (with
- * a '/' or a .yaml suffix) is returned as it is.  Returns a malloc'd path,
- * or NULL when there is no such profile.
+ * a '/' or a .yaml suffix) is taken as it is.  0 with a malloc'd *path, 1
+ * when there is no such profile, -1 when out of memory.
  */
-char *profile_find(const char *name, const char *kind);
+int profile_find(const char *name, const char *kind, char **path);
 /* The directory bundled profiles are read from. */
 const char *profile_dir(void);
 

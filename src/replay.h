@@ -60,6 +60,13 @@ void replay_result_free(struct replay_result *res);
 /* The counters of DESIGN.md section 6 (pkmap, local, atomic, vmap), shared with stress. */
 json_t *engine_counters_json(const struct engine_counters *c);
 void engine_counters_text(FILE *fp, const struct engine_counters *c);
+/*
+ * null without sleepers, else {tasks: [the wait queue], held: {task: [pfns]}}
+ * for the tasks that sleep or hold kmap() mappings, named by name(); NULL
+ * when out of memory.
+ */
+json_t *engine_deadlock_json(const struct engine *e, size_t sleepers,
+			     const char *(*name)(void *ctx, uint32_t task), void *ctx);
 
 /* The report: JSON (schema hmplan-replay/1) or text. */
 json_t *replay_json(const struct replay_result *res);

@@ -1,6 +1,7 @@
 /* The layout report as JSON (DESIGN.md section 6, hmplan-layout(1)). */
 #include "config.h"
 
+#include "jsonutil.h"
 #include "report.h"
 
 #include <string.h>
@@ -41,10 +42,13 @@ static json_t *cmdline_json(const struct machine *mc)
 	const struct bootparams *bp = &mc->in.boot;
 	json_t *memmap = json_array();
 	const char *p = bp->memmap;
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < bp->nmemmap; i++, p += strlen(p) + 1)
-		json_array_append_new(memmap, json_string(p));
+		jpush(memmap, json_string(p), &ok);
+	if (!(memmap = jdone(memmap, ok)))
+		return NULL;
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "line", mc->cmdline ? json_string(mc->cmdline) : json_null(),
 			 "mem_bytes", opt_int(bp->has_mem, bp->mem),
@@ -58,44 +62,49 @@ static json_t *e820_json(const struct e820_table *t)
 {
 	json_t *a = json_array();
 	char buf[40];
+	bool ok = true;
 	uint32_t i;
 
 	for (i = 0; i < t->nr; i++)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:s}",
+		jpush(a, json_pack("{s:I, s:I, s:s}",
 			"start", J(t->entries[i].addr),
 			"end", J(t->entries[i].addr + t->entries[i].size - 1),
-			"type", e820_type_name(t->entries[i].type, buf, sizeof(buf))));
-	return a;
+			"type", e820_type_name(t->entries[i].type, buf, sizeof(buf))), &ok);
+	return jdone(a, ok);
 }
 
 static json_t *zones_json(const struct layout *lo)
 {
 	json_t *a = json_array();
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < lo->nzones; i++) {
 		const struct zone *z = &lo->zones[i];
 
 		if (z->start_pfn == z->end_pfn)
-			json_array_append_new(a, json_pack("{s:s, s:b}", "name", z->name, "empty", 1));
+			jpush(a, json_pack("{s:s, s:b}", "name", z->name, "empty", 1), &ok);
 		else
-			json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+			jpush(a, json_pack("{s:s, s:I, s:I, s:I, s:I}",
 				"name", z->name,
 				"start", J(z->start_pfn << PAGE_SHIFT),
 				"end", J((z->end_pfn << PAGE_SHIFT) - 1),
 				"spanned_pages", J(z->spanned),
-				"present_pages", J(z->present)));
+				"present_pages", J(z->present)), &ok);
 	}
-	return a;
+	return jdone(a, ok);
 }
 
 static json_t *printed_json(const struct machine *mc, const struct layout *lo)
 {
 	json_t *msgs = json_array();
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < lo->nmessages; i++)
-		json_array_append_new(msgs, json_string(lo->messages[i]));
+		jpush(msgs, json_string(lo->messages[i]), &ok);
+	if (!(msgs = jdone(msgs, ok)))
+		return NULL;
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
 		"lowmem_mb", lo->printed_sizes ? json_integer(J(lo->lowmem_mb)) : json_null(),
 		"highmem_mb", lo->printed_sizes && mc->in.k.highmem != HIGHMEM_NONE
@@ -110,14 +119,17 @@ static json_t *virtual_json(const struct machine *mc, const struct layout *lo)
 	const struct vmap_areas *v = &lo->v;
 	bool classic = mc->in.k.rules == RULES_2_6;
 	json_t *regions = json_array();
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < lo->nregions; i++) {
 		const struct region *r = &lo->regions[i];
 
-		json_array_append_new(regions, json_pack("{s:s, s:I, s:I, s:I}", "name", r->name,
-			"start", J(r->start), "end", J(r->end - 1), "bytes", J(r->end - r->start)));
+		jpush(regions, json_pack("{s:s, s:I, s:I, s:I}", "name", r->name,
+			"start", J(r->start), "end", J(r->end - 1), "bytes", J(r->end - r->start)), &ok);
 	}
+	if (!(regions = jdone(regions, ok)))
+		return NULL;
 	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o}",
 		"page_offset", J(lo->page_offset),
 		"high_memory", J(lo->high_memory),
@@ -137,12 +149,13 @@ static json_t *virtual_json(const struct machine *mc, const struct layout *lo)
 static json_t *warnings_json(const struct layout *lo)
 {
 	json_t *a = json_array();
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < lo->nwarnings; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "code", lo->warnings[i].code,
-						   "message", lo->warnings[i].message));
-	return a;
+		jpush(a, json_pack("{s:s, s:s}", "code", lo->warnings[i].code,
+				   "message", lo->warnings[i].message), &ok);
+	return jdone(a, ok);
 }
 
 static json_t *machine_json(const struct machine *mc)
@@ -206,11 +219,14 @@ json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)
 	json_t *codes = json_array();
 	uint64_t low, high;
 	char buf[16];
+	bool ok = true;
 	unsigned i;
 
 	present(lo, &low, &high);
 	for (i = 0; i < lo->nwarnings; i++)
-		json_array_append_new(codes, json_string(lo->warnings[i].code));
+		jpush(codes, json_string(lo->warnings[i].code), &ok);
+	if (!(codes = jdone(codes, ok)))
+		return NULL;
 	return json_pack("{s:s, s:I, s:b, s:s, s:i, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:I, s:I, s:b, s:o}",
 		"split", split_name(lo->page_offset, buf, sizeof(buf)),

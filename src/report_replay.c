@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "jsonutil.h"
 #include "replay.h"
 
 #define J(x) ((json_int_t)(x))
@@ -62,18 +63,19 @@ static const char *const group_names[] = { "pkmap", "local", "atomic", "vmap" };
 static json_t *counters_json(const struct engine_counters *c)
 {
 	json_t *all = json_object();
+	bool ok = true;
 	size_t g, i;
 
 	for (g = 0; g < sizeof(group_names) / sizeof(group_names[0]); g++) {
 		json_t *o = json_object();
+		bool gok = true;
 
 		for (i = 0; i < NCOUNTERS; i++)
 			if (strcmp(counters[i].group, group_names[g]) == 0)
-				json_object_set_new(o, counters[i].key,
-						    json_integer(J(counter(c, &counters[i]))));
-		json_object_set_new(all, group_names[g], o);
+				jset(o, counters[i].key, json_integer(J(counter(c, &counters[i]))), &gok);
+		jset(all, group_names[g], jdone(o, gok), &ok);
 	}
-	return all;
+	return jdone(all, ok);
 }
 
 static json_t *params_json(const struct engine_params *p)
@@ -88,21 +90,29 @@ static json_t *params_json(const struct engine_params *p)
 static json_t *errors_json(const struct replay_result *r)
 {
 	json_t *a = json_array();
+	bool ok = true;
 	size_t i;
 
 	for (i = 0; i < r->nerr; i++) {
 		const struct replay_error *e = &r->err[i];
 
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}",
+		jpush(a, json_pack("{s:I, s:s, s:s, s:s}",
 			"line", J(e->line), "task", trace_task_name(r->tr, e->task),
-			"kind", engine_error_name(e->kind), "detail", r->text + e->detail));
+			"kind", engine_error_name(e->kind), "detail", r->text + e->detail), &ok);
 	}
-	return a;
+	return jdone(a, ok);
 }
+
+struct pfn_json {
+	json_t *a;
+	bool ok;
+};
 
 static void append_pfn(void *ctx, uint64_t pfn)
 {
-	json_array_append_new(ctx, json_integer(J(pfn)));
+	struct pfn_json *l = ctx;
+
+	jpush(l->a, json_integer(J(pfn)), &l->ok);
 }
 
 /* Tasks that hold kmap() mappings or are asleep, in order of first appearance. */
@@ -111,29 +121,45 @@ static bool in_held(const struct engine *e, uint32_t t)
 	return engine_task_asleep(e, t) || engine_task_nholds(e, t);
 }
 
-static json_t *deadlock_json(const struct replay_result *r)
+json_t *engine_deadlock_json(const struct engine *e, size_t sleepers,
+			     const char *(*name)(void *ctx, uint32_t task), void *ctx)
 {
 	json_t *tasks, *held;
+	bool ok = true;
 	uint32_t t;
 	size_t i;
 
-	if (!r->deadlocked)
+	if (!sleepers)
 		return json_null();
 	tasks = json_array();
 	held = json_object();
-	for (i = 0; i < engine_nsleepers(r->eng); i++)
-		json_array_append_new(tasks, json_string(trace_task_name(r->tr,
-							  engine_sleeper(r->eng, i))));
-	for (t = 0; t < engine_ntasks(r->eng); t++) {
-		json_t *pfns;
+	for (i = 0; i < engine_nsleepers(e); i++)
+		jpush(tasks, json_string(name(ctx, engine_sleeper(e, i))), &ok);
+	for (t = 0; t < engine_ntasks(e) && ok; t++) {
+		struct pfn_json l = { NULL, true };
 
-		if (!in_held(r->eng, t))
+		if (!in_held(e, t))
 			continue;
-		pfns = json_array();
-		engine_task_holds(r->eng, t, append_pfn, pfns);
-		json_object_set_new(held, trace_task_name(r->tr, t), pfns);
+		l.a = json_array();
+		engine_task_holds(e, t, append_pfn, &l);
+		jset(held, name(ctx, t), jdone(l.a, l.ok), &ok);
+	}
+	if (!ok) {
+		json_decref(tasks);
+		json_decref(held);
+		return NULL;
 	}
 	return json_pack("{s:o, s:o}", "tasks", tasks, "held", held);
+}
+
+static const char *trace_name_of(void *ctx, uint32_t task)
+{
+	return trace_task_name(ctx, task);
+}
+
+static json_t *deadlock_json(const struct replay_result *r)
+{
+	return engine_deadlock_json(r->eng, r->deadlocked, trace_name_of, r->tr);
 }
 
 json_t *replay_json(const struct replay_result *r)

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "jsonutil.h"
 #include "replay.h"
 #include "report.h"
 #include "report_stress.h"
@@ -16,6 +17,7 @@ static json_t *workload_json(const struct workload *w, const struct stress_repor
 	static const char *placements[] = { "proportional", "highmem", "lowmem", "share" };
 	static const char *patterns[] = { "uniform", "sequential", "zipf" };
 	json_t *mix = json_array();
+	bool ok = true;
 	unsigned i;
 
 	for (i = 0; i < w->nmix; i++) {
@@ -23,18 +25,20 @@ static json_t *workload_json(const struct workload *w, const struct stress_repor
 		json_t *e = json_pack("{s:s, s:I}", "kind", op_kind_name(m->kind), "weight", J(m->weight));
 
 		if (m->kind == OP_KMAP_HOLD) {
-			json_object_set_new(e, "hold", json_integer(m->hold));
-			json_object_set_new(e, "nest", json_integer(m->nest));
+			jset(e, "hold", json_integer(m->hold), &ok);
+			jset(e, "nest", json_integer(m->nest), &ok);
 		} else if (m->kind == OP_VMAP_BUFFER) {
-			json_object_set_new(e, "pages_min", json_integer(m->pages_min));
-			json_object_set_new(e, "pages_max", json_integer(m->pages_max));
-			json_object_set_new(e, "lifetime", json_integer(J(m->lifetime)));
+			jset(e, "pages_min", json_integer(m->pages_min), &ok);
+			jset(e, "pages_max", json_integer(m->pages_max), &ok);
+			jset(e, "lifetime", json_integer(J(m->lifetime)), &ok);
 		} else if (m->kind == OP_BOUNCE_IO) {
-			json_object_set_new(e, "dma_limit_bytes", json_integer(J(m->dma_limit)));
-			json_object_set_new(e, "in_flight", json_integer(m->in_flight));
+			jset(e, "dma_limit_bytes", json_integer(J(m->dma_limit)), &ok);
+			jset(e, "in_flight", json_integer(m->in_flight), &ok);
 		}
-		json_array_append_new(mix, e);
+		jpush(mix, e, &ok);
 	}
+	if (!(mix = jdone(mix, ok)))
+		return NULL;
 	return json_pack("{s:s, s:o, s:s, s:i, s:I, s:I, s:I, s:I, s:s, s:o, s:s, s:o, s:o}",
 		"name", w->name,
 		"description", w->description ? json_string(w->description) : json_null(),
@@ -64,12 +68,13 @@ static json_t *counters_json(const struct stress_report *in)
 {
 	const struct stress_result *r = in->r;
 	json_t *c = engine_counters_json(engine_counters(r->eng));
+	bool ok = c != NULL;
 
-	json_object_set_new(c, "io", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	jset(c, "io", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 		"ios", J(r->io.ios), "bounced", J(r->io.bounced),
 		"swiotlb_full", J(r->io.swiotlb_full), "no_swiotlb", J(r->io.no_swiotlb),
-		"swiotlb_slots", J(in->cfg->gen.swiotlb_slots), "slots_peak", J(r->io.slots_peak)));
-	return c;
+		"swiotlb_slots", J(in->cfg->gen.swiotlb_slots), "slots_peak", J(r->io.slots_peak)), &ok);
+	return jdone(c, ok);
 }
 
 static void task_name(char *buf, size_t n, uint32_t t)
@@ -77,76 +82,63 @@ static void task_name(char *buf, size_t n, uint32_t t)
 	snprintf(buf, n, "t%u", t);
 }
 
+/* The name a --trace-out file gives task t (valid until the next call). */
+static const char *trace_out_name(void *ctx, uint32_t t)
+{
+	static _Thread_local char name[16];
+
+	(void)ctx;
+	task_name(name, sizeof(name), t);
+	return name;
+}
+
 static json_t *errors_json(const struct stress_result *r)
 {
 	json_t *a = json_array();
 	char name[16];
+	bool ok = true;
 	size_t i;
 
 	for (i = 0; i < r->nerrors; i++) {
 		task_name(name, sizeof(name), r->errors[i].task);
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s}", "line", J(r->errors[i].line),
+		jpush(a, json_pack("{s:I, s:s, s:s, s:s}", "line", J(r->errors[i].line),
 			"task", name, "kind", engine_error_name((enum engine_error_kind)r->errors[i].kind),
-			"detail", r->errors[i].detail));
+			"detail", r->errors[i].detail), &ok);
 	}
-	return a;
-}
-
-static void add_pfn(void *ctx, uint64_t pfn)
-{
-	json_array_append_new(ctx, json_integer(J(pfn)));
+	return jdone(a, ok);
 }
 
 static json_t *deadlock_json(const struct stress_result *r)
 {
-	json_t *tasks, *held;
-	uint32_t t;
-	size_t i;
-	char name[16];
-
-	if (!r->deadlocked)
-		return json_null();
-	tasks = json_array();
-	held = json_object();
-	for (i = 0; i < engine_nsleepers(r->eng); i++) {
-		task_name(name, sizeof(name), engine_sleeper(r->eng, i));
-		json_array_append_new(tasks, json_string(name));
-	}
-	for (t = 0; t < engine_ntasks(r->eng); t++) {
-		json_t *pfns;
-
-		if (!engine_task_nholds(r->eng, t) && !engine_task_asleep(r->eng, t))
-			continue;
-		pfns = json_array();
-		engine_task_holds(r->eng, t, add_pfn, pfns);
-		task_name(name, sizeof(name), t);
-		json_object_set_new(held, name, pfns);
-	}
-	return json_pack("{s:o, s:o}", "tasks", tasks, "held", held);
+	return engine_deadlock_json(r->eng, r->deadlocked, trace_out_name, NULL);
 }
 
 static json_t *cost_json(const struct stress_report *in)
 {
 	const struct stress_result *r = in->r;
 	json_t *model = json_object(), *c;
+	bool ok = true;
 	char key[40];
 	unsigned i;
 
 	for (i = 0; i < COST_NKEYS; i++)
-		json_object_set_new(model, cost_key_name((enum cost_key)i),
-				    json_integer(J(in->cfg->costs.cycles[i])));
+		jset(model, cost_key_name((enum cost_key)i), json_integer(J(in->cfg->costs.cycles[i])),
+		     &ok);
+	if (!(model = jdone(model, ok)))
+		return NULL;
 	c = json_pack("{s:o}", "model", model);
+	ok = c != NULL;
 	for (i = 0; i < CAT_N; i++) {
 		snprintf(key, sizeof(key), "%s_cycles", cost_category_name((enum cost_category)i));
-		json_object_set_new(c, key, json_integer(J(r->cycles[i])));
+		jset(c, key, json_integer(J(r->cycles[i])), &ok);
 	}
-	json_object_set_new(c, "mapping_cycles", json_integer(J(r->mapping_cycles)));
-	json_object_set_new(c, "total_cycles", json_integer(J(r->total_cycles)));
-	json_object_set_new(c, "mapping_overhead_pct", json_real(r->total_cycles
-		? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0));
-	json_object_set_new(c, "cycles_per_op", json_integer(J(r->ops_done
-		? r->total_cycles / r->ops_done : 0)));
-	return c;
+	jset(c, "mapping_cycles", json_integer(J(r->mapping_cycles)), &ok);
+	jset(c, "total_cycles", json_integer(J(r->total_cycles)), &ok);
+	jset(c, "mapping_overhead_pct", json_real(r->total_cycles
+		? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0), &ok);
+	jset(c, "cycles_per_op", json_integer(J(r->ops_done ? r->total_cycles / r->ops_done : 0)),
+	     &ok);
+	return jdone(c, ok);
 }
 
 static json_t *hist_json(const struct histogram *h)
@@ -160,12 +152,13 @@ static json_t *hist_json(const struct histogram *h)
 static json_t *latency_json(const struct stress_result *r)
 {
 	json_t *l = json_pack("{s:o}", "all", hist_json(r->hist[OP_NKINDS]));
+	bool ok = l != NULL;
 	unsigned i;
 
 	for (i = 0; i < OP_NKINDS; i++)
 		if (r->hist[i]->count)
-			json_object_set_new(l, op_kind_name((enum op_kind)i), hist_json(r->hist[i]));
-	return l;
+			jset(l, op_kind_name((enum op_kind)i), hist_json(r->hist[i]), &ok);
+	return jdone(l, ok);
 }
 
 /* ---- findings: what the numbers mean, with a suggestion where there is one ---- */
@@ -238,25 +231,31 @@ static json_t *findings_json(const struct stress_report *in)
 	struct finding f[12];
 	unsigned n = findings(in, f, 12), i;
 	json_t *a = json_array();
+	bool ok = true;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "code", f[i].code,
-						   "message", f[i].message));
-	return a;
+		jpush(a, json_pack("{s:s, s:s}", "code", f[i].code, "message", f[i].message), &ok);
+	return jdone(a, ok);
 }
 
 json_t *stress_json(const struct stress_report *in)
 {
 	const struct stress_result *r = in->r;
 	json_t *machine = layout_summary_json(in->mc, in->lo), *root, *kinds = json_object();
+	bool ok = machine != NULL;
 	unsigned i;
 
-	json_object_set_new(machine, "name", in->mc->name ? json_string(in->mc->name) : json_null());
-	json_object_set_new(machine, "source", json_string(in->mc->source ? in->mc->source : ""));
+	jset(machine, "name", in->mc->name ? json_string(in->mc->name) : json_null(), &ok);
+	jset(machine, "source", json_string(in->mc->source ? in->mc->source : ""), &ok);
 	for (i = 0; i < ENGINE_NERRORS; i++)
 		if (r->error_kinds[i])
-			json_object_set_new(kinds, engine_error_name((enum engine_error_kind)i),
-					    json_integer(J(r->error_kinds[i])));
+			jset(kinds, engine_error_name((enum engine_error_kind)i),
+			     json_integer(J(r->error_kinds[i])), &ok);
+	if (!ok) {
+		json_decref(machine);
+		json_decref(kinds);
+		return NULL;
+	}
 	root = json_pack("{s:s, s:o, s:o, s:I, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 		"schema", "hmplan-stress/1",
 		"machine", machine,
@@ -273,12 +272,13 @@ json_t *stress_json(const struct stress_report *in)
 		"latency", latency_json(r),
 		"findings", findings_json(in),
 		"timed_out", r->stopped);
-	if (root && in->timing) {
-		json_object_set_new(root, "wall_seconds", json_real(in->wall_seconds));
-		json_object_set_new(root, "ops_per_second", json_integer(J(in->wall_seconds > 0
-			? (double)r->ops_done / in->wall_seconds : 0)));
+	ok = root != NULL;
+	if (in->timing) {
+		jset(root, "wall_seconds", json_real(in->wall_seconds), &ok);
+		jset(root, "ops_per_second", json_integer(J(in->wall_seconds > 0
+			? (double)r->ops_done / in->wall_seconds : 0)), &ok);
 	}
-	return root;
+	return jdone(root, ok);
 }
 
 /* ---- text ---- */

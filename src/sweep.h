@@ -39,7 +39,7 @@ void sweep_svg(FILE *fp, const struct sweep_chart *c);
 
 /*
  * Parse "512M..64G", "512M..64G:x4", "1G..8G:+512M", "1G,2G,8G" or "8G"
- * into a malloc'd list of sizes.  Returns 0, or -1 with *why.
+ * into a malloc'd list of sizes.  Returns 0, or -1 with *why (-2: no memory).
  */
 int sweep_ram_list(const char *spec, uint64_t **list, size_t *n, const char **why);
 

@@ -21,7 +21,7 @@ static int push(uint64_t **list, size_t *n, size_t *cap, uint64_t v, const char 
 
 		if (!l) {
 			*why = "out of memory";
-			return -1;
+			return -2;
 		}
 		*list = l;
 		*cap = c;
@@ -78,8 +78,10 @@ static int range(const char *spec, const char *dots, uint64_t **list, size_t *n,
 		return -1;
 	}
 	for (v = from; v <= to;) {
-		if (push(list, n, cap, v, why) < 0)
-			return -1;
+		int rc = push(list, n, cap, v, why);
+
+		if (rc < 0)
+			return rc;
 		if (step ? add_overflows(v, step, &v) : mul_overflows(v, factor, &v))
 			break;
 	}

@@ -252,11 +252,13 @@ int workload_load(const char *name, struct workload *w, struct diag *d)
 {
 	struct workload_profile *p = NULL;
 	struct ydoc *doc = NULL;
-	char *path = profile_find(name, "workloads");
-	int rc;
+	char *path;
+	int rc = profile_find(name, "workloads", &path);
 
 	memset(w, 0, sizeof(*w));
-	if (!path)
+	if (rc < 0)
+		return diag_set(d, EXIT_IO, "out of memory");
+	if (rc > 0)
 		return diag_set(d, EXIT_USAGE, "-w '%s': no such workload file or bundled workload "
 				"(see 'hmplan profiles')", name);
 	rc = profile_load_workload(path, &p, &doc, d);

@@ -190,6 +190,10 @@ struct ydoc *ydoc_parse(const char *text, size_t len, const char *file, struct d
 		if (!yaml_parser_parse(&b.parser, &ev)) {
 			const yaml_mark_t *m = &b.parser.problem_mark;
 
+			if (b.parser.error == YAML_MEMORY_ERROR) {
+				rc = diag_set(d, EXIT_IO, "%s: out of memory", file);
+				break;
+			}
 			rc = diag_at(d, file, m->line + 1, m->column + 1, "YAML syntax error: %s%s%s",
 				     b.parser.problem ? b.parser.problem : "cannot parse",
 				     b.parser.context ? " " : "",
