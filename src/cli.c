@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *cli_command;
@@ -92,6 +93,13 @@ int out_open(struct output *o, const char *path)
 	}
 	sprintf(o->tmp, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(o->tmp);
+	if (fd >= 0) {
+		/* mkstemp() makes it 0600; a report is an ordinary file */
+		mode_t mask = umask(0);
+
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
 	if (fd < 0) {
 		int e = errno;
 

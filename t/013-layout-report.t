@@ -43,4 +43,9 @@ is "$(json 'j["printed"]["lowmem_mb"], j["kernel"]["model"], j["virtual"]["cpu_e
 run layout --ram 2G --no-highmem --json
 is "$(json 'j["printed"]["highmem_mb"], j["pfn"]["highstart_pfn"], [z["name"] for z in j["zones"]]')" \
 	"(None, None, ['DMA', 'Normal'])" "NOHIGHMEM: no HighMem zone, null highmem"
+# -o makes an ordinary file (mkstemp's 0600 is not what a report should be)
+( umask 022; "$HMPLAN" layout --ram 1G -o "$tmp/perm.txt" )
+is "$(stat -c %a "$tmp/perm.txt")" 644 "-o files get 0666 less the umask"
+( umask 077; "$HMPLAN" layout --ram 1G -o "$tmp/perm2.txt" )
+is "$(stat -c %a "$tmp/perm2.txt")" 600 "and respect a strict umask"
 done_testing
