@@ -20,8 +20,10 @@ struct run {
 	struct cost_weights cw;
 	uint64_t last_cycles, last_wakeups;
 	uint64_t *clock;	/* per CPU, cycles */
+	uint32_t *nq;		/* per CPU, tasks in its run queue */
 	struct pending *pend;	/* operations whose task sleeps in kmap() */
 	size_t npend;
+	const struct engine_prims *pr;	/* live: read after every operation */
 	int emit_status;
 };
 
@@ -62,10 +64,20 @@ static int emit(void *ctx, struct engine_event *evs, size_t n)
 	return 0;
 }
 
+/* Per kind only: the histogram of all operations is their sum, made at the end. */
 static void record(struct run *run, unsigned kind, uint64_t cycles)
 {
 	hist_add(run->r->hist[kind], cycles);
-	hist_add(run->r->hist[OP_NKINDS], cycles);
+}
+
+/*
+ * Whether a task sleeps in kmap().  Every sleep and every wake-up is counted
+ * (S7.4), so while the two counts agree nobody sleeps and the engine need
+ * not be asked: the common case costs one compare.
+ */
+static inline bool asleep(const struct run *run, uint32_t t)
+{
+	return run->pr->sleeps != run->pr->wakeups && engine_task_asleep(run->e, t);
 }
 
 /* Operations that slept complete when their task is awake again. */
@@ -76,7 +88,7 @@ static void finish_woken(struct run *run, uint64_t now)
 	while (i < run->npend) {
 		struct pending *p = &run->pend[i];
 
-		if (engine_task_asleep(run->e, p->task)) {
+		if (asleep(run, p->task)) {
 			i++;
 			continue;
 		}
@@ -88,7 +100,7 @@ static void finish_woken(struct run *run, uint64_t now)
 /* One operation of task t on CPU cpu; the cost of what it caused goes to that CPU. */
 static int operate(struct run *run, uint32_t t, uint32_t cpu, struct gen_op *op)
 {
-	const struct engine_prims *pr = engine_prims(run->e);
+	const struct engine_prims *pr = run->pr;
 	uint64_t start = run->clock[cpu], now, cost;
 	int rc = gen_op(run->g, t, op);
 
@@ -102,7 +114,7 @@ static int operate(struct run *run, uint32_t t, uint32_t cpu, struct gen_op *op)
 	run->r->copies += op->copies;
 	run->r->bounces += op->bounces;
 	run->r->ops_by_kind[op->kind]++;
-	if (engine_task_asleep(run->e, t)) {
+	if (asleep(run, t)) {
 		struct pending *p = &run->pend[run->npend++];
 
 		p->task = t;
@@ -118,20 +130,23 @@ static int operate(struct run *run, uint32_t t, uint32_t cpu, struct gen_op *op)
 	return 0;
 }
 
-/* The next awake task of a CPU's run queue, from its current one; -1 if none. */
+/*
+ * The next awake task of a CPU's run queue, from its current one; -1 if none.
+ * Task idx of CPU cpu's queue is cpu + idx x cpus; the queue has nq[cpu].
+ */
 static int64_t next_awake(struct run *run, uint32_t cpu, uint32_t *cur)
 {
-	uint32_t cpus = run->c->gen.cpus, tasks = run->c->gen.tasks;
-	uint32_t n = (tasks - cpu + cpus - 1) / cpus, i;
+	uint32_t cpus = run->c->gen.cpus, n = run->nq[cpu], idx = *cur, i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t idx = (*cur + i) % n, t = cpu + idx * cpus;
+		uint32_t t = cpu + idx * cpus;
 
-		if (!engine_task_asleep(run->e, t)) {
-			if (i)
-				*cur = idx;
+		if (!asleep(run, t)) {
+			*cur = idx;
 			return t;
 		}
+		if (++idx == n)
+			idx = 0;
 	}
 	return -1;
 }
@@ -162,9 +177,8 @@ static int schedule(struct run *run)
 			done++;
 			progress = true;
 			if (op.yield || ++q[cpu] >= STRESS_QUANTUM) {
-				uint32_t n = (c->gen.tasks - cpu + cpus - 1) / cpus;
-
-				cur[cpu] = (cur[cpu] + 1) % n;
+				if (++cur[cpu] == run->nq[cpu])
+					cur[cpu] = 0;
 				q[cpu] = 0;
 			}
 			if (done % STRESS_TICK == 0 && c->tick && !c->tick(c->ctx, done, c->ops))
@@ -189,7 +203,7 @@ static int wind_down(struct run *run)
 	while (any && !rc) {
 		any = false;
 		for (t = 0; t < tasks && !rc; t++) {
-			if (engine_task_asleep(run->e, t))
+			if (asleep(run, t))
 				continue;
 			rc = gen_release(run->g, t, &released);
 			any |= released;
@@ -197,7 +211,7 @@ static int wind_down(struct run *run)
 		finish_woken(run, run->clock[0]);
 	}
 	for (t = 0; t < tasks && !rc; t++)
-		if (!engine_task_asleep(run->e, t)) {
+		if (!asleep(run, t)) {
 			rc = gen_release_vmaps(run->g, t);
 			break;
 		}
@@ -230,6 +244,8 @@ static void totals(struct run *run)
 		if (cost_category_is_mapping((enum cost_category)i))
 			r->mapping_cycles += r->cycles[i];
 	}
+	for (i = 0; i < OP_NKINDS; i++)
+		hist_merge(r->hist[OP_NKINDS], r->hist[i]);
 	r->io = *gen_counters(run->g);
 	r->ws_pages = gen_pages(run->g, &r->ws_high_pages);
 }
@@ -243,13 +259,14 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 	memset(r, 0, sizeof(*r));
 	r->errors = calloc(STRESS_MAX_ERRORS, sizeof(*r->errors));
 	run.clock = calloc(c->gen.cpus, sizeof(*run.clock));
+	run.nq = calloc(c->gen.cpus, sizeof(*run.nq));
 	run.pend = calloc(c->gen.tasks, sizeof(*run.pend));
 	for (i = 0; i <= OP_NKINDS; i++)
 		r->hist[i] = calloc(1, sizeof(*r->hist[i]));
 	run.e = r->eng = engine_new(&c->params, on_error, r);
 	for (i = 0; i <= OP_NKINDS && r->hist[i]; i++)
 		;
-	if (!r->errors || !run.clock || !run.pend || i <= OP_NKINDS || !run.e) {
+	if (!r->errors || !run.clock || !run.nq || !run.pend || i <= OP_NKINDS || !run.e) {
 		rc = diag_set(d, run.e || !engine_params_check(&c->params) ? EXIT_IO : EXIT_USAGE,
 			      "%s", run.e || !engine_params_check(&c->params) ? "out of memory"
 			      : engine_params_check(&c->params));
@@ -261,6 +278,9 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 		goto out;
 	}
 	cost_weights(&c->costs, &run.cw);
+	run.pr = engine_prims(run.e);
+	for (i = 0; i < c->gen.cpus; i++)
+		run.nq[i] = (c->gen.tasks - i + c->gen.cpus - 1) / c->gen.cpus;
 	rc = start(&run);
 	if (!rc)
 		rc = schedule(&run);
@@ -276,6 +296,7 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 out:
 	gen_free(run.g);
 	free(run.clock);
+	free(run.nq);
 	free(run.pend);
 	return rc;
 }
