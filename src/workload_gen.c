@@ -34,6 +34,14 @@ struct range_index {
 	uint64_t pages;
 };
 
+/* The mix entries pick() chooses from, with their weights, in mix order. */
+struct pick_table {
+	uint64_t total;
+	unsigned n;
+	unsigned entry[WORKLOAD_MAX_MIX];
+	uint64_t weight[WORKLOAD_MAX_MIX];
+};
+
 struct gen {
 	struct gen_config c;
 	const struct workload *w;
@@ -48,6 +56,8 @@ struct gen {
 	struct fifo vq[WORKLOAD_MAX_MIX];	/* live vmap buffers per mix entry */
 	uint64_t next_vid;
 	struct fifo io;			/* bounced I/Os in flight */
+	uint64_t due;			/* housekeeping has nothing to do before this */
+	struct pick_table pick[2];	/* [holding]: a task holding kmaps picks no kmap_hold */
 	uint64_t slots_used;
 	struct gen_counters cnt;
 	/* the operation's events, handed to emit() together */
@@ -109,7 +119,7 @@ static int index_ranges(struct range_index *ri, const struct page_ranges *r)
 }
 
 /* The i-th RAM page of a set of ranges. */
-static uint64_t nth_page(const struct range_index *ri, uint64_t i)
+static inline uint64_t nth_page(const struct range_index *ri, uint64_t i)
 {
 	unsigned lo = 0, hi = ri->n;
 
@@ -169,6 +179,26 @@ static int split_pages(struct gen *g, struct diag *d)
 	return 0;
 }
 
+static void pick_table(struct gen *g, struct pick_table *pt, bool holding)
+{
+	unsigned i;
+
+	memset(pt, 0, sizeof(*pt));
+	for (i = 0; i < g->w->nmix; i++)
+		if (!(holding && g->w->mix[i].kind == OP_KMAP_HOLD)) {
+			pt->entry[pt->n] = i;
+			pt->weight[pt->n++] = g->w->mix[i].weight;
+			pt->total += g->w->mix[i].weight;
+		}
+}
+
+/* The mix does not change during a run: what pick() scans is prepared once. */
+static void pick_tables(struct gen *g)
+{
+	pick_table(g, &g->pick[0], false);
+	pick_table(g, &g->pick[1], true);
+}
+
 struct gen *gen_new(const struct gen_config *c, gen_emit_fn emit, void *ctx, struct diag *d)
 {
 	struct gen *g = calloc(1, sizeof(*g));
@@ -197,6 +227,8 @@ struct gen *gen_new(const struct gen_config *c, gen_emit_fn emit, void *ctx, str
 	}
 	for (i = 0; i < c->tasks; i++)	/* sequential readers start spread out */
 		g->tasks[i].cursor = g->n_pages * i / c->tasks;
+	pick_tables(g);
+	g->due = UINT64_MAX;
 	return g;
 }
 
@@ -247,33 +279,52 @@ static int flush(struct gen *g)
 	return n ? g->emit(g->ctx, g->buf, n) : 0;
 }
 
-/* Queue one event; id (vmap buffers) is a number spelled "vN". */
-static int ev_id(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg, const uint64_t *id)
+/* The next free event in the buffer, the buffer handed on first if full (*rc). */
+static inline struct engine_event *ev_slot(struct gen *g, int *rc)
 {
-	struct engine_event *e;
-	int rc = 0;
-
+	*rc = 0;
 	if (g->nbuf == sizeof(g->buf) / sizeof(g->buf[0]))
-		rc = flush(g);
-	e = &g->buf[g->nbuf];
-	e->task = task;
-	e->op = (uint8_t)op;
-	e->arg = arg;
-	e->line = 0;
-	e->id = NULL;
-	e->idlen = 0;
-	if (id) {
-		e->id = g->ids[g->nbuf];
-		e->idlen = (uint32_t)snprintf(g->ids[g->nbuf], sizeof(g->ids[0]), "v%llu",
-					      (unsigned long long)*id);
-	}
-	g->nbuf++;
+		*rc = flush(g);
+	return &g->buf[g->nbuf++];
+}
+
+/* Queue one event (emit() numbers its line). */
+static inline int ev(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg)
+{
+	int rc;
+	struct engine_event *e = ev_slot(g, &rc);
+
+	*e = (struct engine_event){ .arg = arg, .task = task, .op = (uint8_t)op };
 	return rc;
 }
 
-static int ev(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg)
+/* "v" and the decimal number, NUL-terminated (as snprintf("v%llu") would write it). */
+static uint32_t vmap_id(char *out, uint64_t id)
 {
-	return ev_id(g, task, op, arg, NULL);
+	char digits[20];
+	uint32_t n = 0, len = 0;
+
+	do {
+		digits[n++] = (char)('0' + id % 10);
+		id /= 10;
+	} while (id);
+	out[len++] = 'v';
+	while (n)
+		out[len++] = digits[--n];
+	out[len] = '\0';
+	return len;
+}
+
+/* Queue a vmap or vunmap of a buffer; its id is its number spelled "vN". */
+static int ev_id(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg, uint64_t id)
+{
+	int rc;
+	struct engine_event *e = ev_slot(g, &rc);
+	char *name = g->ids[e - g->buf];
+
+	*e = (struct engine_event){ .arg = arg, .id = name, .idlen = vmap_id(name, id),
+				    .task = task, .op = (uint8_t)op };
+	return rc;
 }
 
 /* Map, use and unmap one or two pages with kmap_local or kmap_atomic. */
@@ -342,7 +393,9 @@ static int vmap_buffer(struct gen *g, uint32_t task, unsigned entry)
 
 	if (fifo_push(&g->vq[entry], id, g->now + m->lifetime) < 0)
 		return ENGINE_ENOMEM;
-	return ev_id(g, task, ENGINE_VMAP, n, &id);
+	if (g->now + m->lifetime < g->due)
+		g->due = g->now + m->lifetime;
+	return ev_id(g, task, ENGINE_VMAP, n, id);
 }
 
 static int vunmap_head(struct gen *g, uint32_t task, struct fifo *q)
@@ -351,7 +404,7 @@ static int vunmap_head(struct gen *g, uint32_t task, struct fifo *q)
 
 	fifo_pop(q);
 	g->cnt.vmaps_expired++;
-	return ev_id(g, task, ENGINE_VUNMAP, 0, &id);
+	return ev_id(g, task, ENGINE_VUNMAP, 0, id);
 }
 
 static int bounce_io(struct gen *g, uint32_t task, struct gtask *t, const struct mix_entry *m,
@@ -373,6 +426,8 @@ static int bounce_io(struct gen *g, uint32_t task, struct gtask *t, const struct
 	}
 	if (fifo_push(&g->io, 2, g->now + m->in_flight) < 0)
 		return ENGINE_ENOMEM;
+	if (g->now + m->in_flight < g->due)
+		g->due = g->now + m->in_flight;
 	g->slots_used += 2;
 	if (g->slots_used > g->cnt.slots_peak)
 		g->cnt.slots_peak = g->slots_used;
@@ -388,12 +443,26 @@ static int bounce_io(struct gen *g, uint32_t task, struct gtask *t, const struct
 	return rc;
 }
 
+/* The earliest expiry among the queues' heads (each queue is in expiry order). */
+static uint64_t next_due(const struct gen *g)
+{
+	uint64_t due = g->io.n ? g->io.b[g->io.head] : UINT64_MAX;
+	unsigned i;
+
+	for (i = 0; i < g->w->nmix; i++)
+		if (g->vq[i].n && g->vq[i].b[g->vq[i].head] < due)
+			due = g->vq[i].b[g->vq[i].head];
+	return due;
+}
+
 /* What is due at this point: expired vmap buffers, finished I/Os. */
 static int housekeeping(struct gen *g, uint32_t task)
 {
 	unsigned i;
 	int rc = 0;
 
+	if (g->now < g->due)
+		return 0;	/* the usual case: nothing expires yet */
 	for (i = 0; i < g->w->nmix && !rc; i++)
 		while (g->vq[i].n && g->vq[i].b[g->vq[i].head] <= g->now && !rc)
 			rc = vunmap_head(g, task, &g->vq[i]);
@@ -401,27 +470,24 @@ static int housekeeping(struct gen *g, uint32_t task)
 		g->slots_used -= g->io.a[g->io.head];
 		fifo_pop(&g->io);
 	}
+	g->due = next_due(g);
 	return rc;
 }
 
 /* Pick a mix entry by weight; while holding kmaps, not another kmap_hold. */
 static int pick(struct gen *g, bool holding)
 {
-	uint64_t total = 0, r;
+	const struct pick_table *pt = &g->pick[holding];
+	uint64_t r;
 	unsigned i;
 
-	for (i = 0; i < g->w->nmix; i++)
-		if (!(holding && g->w->mix[i].kind == OP_KMAP_HOLD))
-			total += g->w->mix[i].weight;
-	if (!total)
+	if (!pt->total)
 		return -1;
-	r = rng_below(&g->rng, total);
-	for (i = 0; i < g->w->nmix; i++) {
-		if (holding && g->w->mix[i].kind == OP_KMAP_HOLD)
-			continue;
-		if (r < g->w->mix[i].weight)
-			return (int)i;
-		r -= g->w->mix[i].weight;
+	r = rng_below(&g->rng, pt->total);
+	for (i = 0; i < pt->n; i++) {
+		if (r < pt->weight[i])
+			return (int)pt->entry[i];
+		r -= pt->weight[i];
 	}
 	return -1;
 }
