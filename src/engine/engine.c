@@ -194,7 +194,9 @@ static int task_new(struct engine *e)
 
 /* ---- events ---- */
 
-void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
+/* One event of an awake task; inline in engine_submit(), its main caller. */
+static inline __attribute__((always_inline)) void exec(struct engine *e, uint32_t ti,
+						       const struct engine_event *ev)
 {
 	struct task *t = &e->tasks[ti];
 	uint64_t a = ev->arg, line = ev->line;
@@ -220,10 +222,14 @@ void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
 	}
 }
 
-int engine_submit(struct engine *e, const struct engine_event *ev)
+void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
 {
-	struct task *t;
+	exec(e, ti, ev);
+}
 
+/* The engine_submit() cases off the usual path: a bad event, a new task, no id. */
+static int submit_rare(struct engine *e, const struct engine_event *ev)
+{
 	if (e->oom)
 		return ENGINE_ENOMEM;
 	if (ev->op >= ENGINE_NOPS || ev->task > e->ntasks || e->finished ||
@@ -238,10 +244,32 @@ int engine_submit(struct engine *e, const struct engine_event *ev)
 	}
 	if (ev->task == e->ntasks && task_new(e) < 0)
 		return ENGINE_ENOMEM;
+	return -1;	/* a valid event: go on */
+}
+
+/*
+ * The usual event, which needs none of submit_rare()'s checks: an engine that
+ * still runs, an existing task, a known op other than cpu (no CPU number to
+ * check), and an id that is either there or not needed.
+ */
+static inline bool usual_event(const struct engine *e, const struct engine_event *ev)
+{
+	return !e->oom && !e->finished && ev->task < e->ntasks && ev->op < ENGINE_NOPS &&
+	       ev->op != ENGINE_CPU &&
+	       (ev->id || (!ev->idlen && ev->op != ENGINE_VMAP && ev->op != ENGINE_VUNMAP));
+}
+
+int engine_submit(struct engine *e, const struct engine_event *ev)
+{
+	struct task *t;
+	int rc;
+
+	if (!usual_event(e, ev) && (rc = submit_rare(e, ev)) >= 0)
+		return rc;
 	t = &e->tasks[ev->task];
 	if (t->asleep)
 		return backlog_push(e, t, ev) < 0 ? ENGINE_ENOMEM : ENGINE_OK;
-	exec_event(e, ev->task, ev);
+	exec(e, ev->task, ev);
 	if (e->woke)
 		sched_settle(e);
 	return e->oom ? ENGINE_ENOMEM : ENGINE_OK;

@@ -222,13 +222,98 @@ bool kmap_retry(struct engine *e, uint32_t ti);
 bool holds_has(const struct engine *e, uint32_t ti, uint64_t pfn);
 const char *pkmap_check(const struct engine *e);
 
-/* kmap_local.c */
-void op_kmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line,
-		   bool atomic);
-void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
-		     uint64_t line, bool atomic);
-void op_touch(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line);
+/*
+ * kmap_local.c: S7.3 in full for kmap_local/kmap_atomic, their unmaps and
+ * touch.  The op_ functions below are their usual cases, inline in the
+ * dispatch; anything else goes to these.
+ */
+void local_map_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+		       uint64_t line, bool atomic);
+void local_unmap_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+			 uint64_t line, bool atomic);
+void touch_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line);
 const char *local_check(const struct engine *e);
+
+/* Push a highmem page on the task's stack, at a slot of its CPU (room checked). */
+static inline void local_push(struct engine *e, struct task *t, uint64_t pfn)
+{
+	t->handles[t->nhandles++] = (struct handle){ pfn, t->cpu, t->depth };
+	t->stack[t->depth++] = pfn;
+	e->c.local.pte_sets++;
+	e->pr.pte_writes++;
+	if (t->depth > e->c.local.max_depth)
+		e->c.local.max_depth = t->depth;
+}
+
+/* Clear and pop the top slot: PTE clear and local invlpg. */
+static inline void local_pop(struct engine *e, struct task *t)
+{
+	t->depth--;
+	e->c.local.pte_clears++;
+	e->c.local.invlpg++;
+	e->pr.pte_clears++;
+	e->pr.invlpg++;
+}
+
+/* The task's newest local address, or NULL. */
+static inline const struct handle *newest_handle(const struct task *t)
+{
+	return t->nhandles ? &t->handles[t->nhandles - 1] : NULL;
+}
+
+/* Usual: a lowmem page, or a highmem one with room on the stack. */
+static inline void op_kmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+				 uint64_t line, bool atomic)
+{
+	bool high = is_highmem(e, pfn);
+
+	if (high && (t->depth + 1 >= e->p.km_max_idx || t->depth >= t->cap)) {
+		local_map_general(e, t, ti, pfn, line, atomic);
+		return;
+	}
+	if (atomic) {
+		e->c.atomic.maps++;
+		e->c.atomic.lowmem += !high;
+		t->atomic++;
+	} else {
+		e->c.local.maps++;
+		e->c.local.lowmem += !high;
+	}
+	if (high)
+		local_push(e, t, pfn);
+}
+
+/* Usual: a lowmem page, or the newest highmem mapping in LIFO order; balanced atomics. */
+static inline void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+				   uint64_t line, bool atomic)
+{
+	const struct handle *h = newest_handle(t);
+	bool high = is_highmem(e, pfn);
+
+	if ((high && (!h || h->pfn != pfn || h->cpu != t->cpu || h->pos + 1 != t->depth)) ||
+	    (atomic && !t->atomic)) {
+		local_unmap_general(e, t, ti, pfn, line, atomic);
+		return;
+	}
+	if (high) {
+		t->nhandles--;
+		local_pop(e, t);
+	}
+	if (atomic)
+		t->atomic--;
+}
+
+/* Usual: a lowmem page, or the page the task's newest local address maps. */
+static inline void op_touch(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+			    uint64_t line)
+{
+	const struct handle *h = newest_handle(t);
+
+	if (!is_highmem(e, pfn) ||
+	    (h && h->pfn == pfn && h->cpu == t->cpu && h->pos < t->depth && t->stack[h->pos] == pfn))
+		return;
+	touch_general(e, t, ti, pfn, line);
+}
 
 /* vmap.c */
 int vmapper_init(struct vmapper *vm, const struct engine_params *p);
@@ -240,7 +325,16 @@ void op_vunmap(struct engine *e, struct task *t, uint32_t ti, const char *id, ui
 const char *vmap_check(const struct engine *e);
 
 /* sched.c */
-void run_on_cpu(struct engine *e, uint32_t ti, uint64_t line);
+/* Switch the CPU's current task out and the task in (run_on_cpu's slow half). */
+void switch_to(struct engine *e, uint32_t ti, uint64_t line);
+
+/* Make the task current on its CPU (S7.2); most events find it so already. */
+static inline void run_on_cpu(struct engine *e, uint32_t ti, uint64_t line)
+{
+	if (e->current[e->tasks[ti].cpu] != ti)
+		switch_to(e, ti, line);
+}
+
 void sched_out(struct engine *e, struct task *t);
 void sched_in(struct engine *e, struct task *t);
 void op_cpu(struct engine *e, struct task *t, uint32_t ti, uint64_t cpu, uint64_t line);

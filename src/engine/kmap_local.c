@@ -44,11 +44,9 @@ static void map_error(struct engine *e, const char *what, uint64_t pfn)
 	err_str(e, ")");
 }
 
-void op_kmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line,
-		   bool atomic)
+void local_map_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+		       uint64_t line, bool atomic)
 {
-	const char *what = atomic ? "kmap_atomic" : "kmap_local_page";
-
 	if (atomic)
 		e->c.atomic.maps++;
 	else
@@ -64,7 +62,7 @@ void op_kmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, 
 	}
 	if (t->depth + 1 >= e->p.km_max_idx) {
 		/* BUG_ON(idx >= KM_MAX_IDX): reported, and the call has no effect */
-		map_error(e, what, pfn);
+		map_error(e, atomic ? "kmap_atomic" : "kmap_local_page", pfn);
 		err_str(e, ": stack already holds ");
 		err_u64(e, t->depth);
 		err_str(e, " mappings, the limit (KM_MAX_IDX - 1)");
@@ -75,12 +73,7 @@ void op_kmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, 
 		return;
 	if (atomic)
 		t->atomic++;
-	t->handles[t->nhandles++] = (struct handle){ pfn, t->cpu, t->depth };
-	t->stack[t->depth++] = pfn;
-	e->c.local.pte_sets++;
-	e->pr.pte_writes++;
-	if (t->depth > e->c.local.max_depth)
-		e->c.local.max_depth = t->depth;
+	local_push(e, t, pfn);
 }
 
 /* The task's most recent handle for pfn, or -1. */
@@ -110,8 +103,8 @@ static void lifo_error(struct engine *e, uint32_t ti, const struct task *t, uint
 	err_emit(e, line, ti, ENGINE_ERR_LIFO_VIOLATION);
 }
 
-void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
-		     uint64_t line, bool atomic)
+void local_unmap_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
+			 uint64_t line, bool atomic)
 {
 	if (is_highmem(e, pfn)) {
 		long k = find_handle(t, pfn);
@@ -125,17 +118,14 @@ void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn
 			return;
 		}
 		h = t->handles[k];
-		memmove(&t->handles[k], &t->handles[k + 1],
-			(t->nhandles - (size_t)k - 1) * sizeof(*t->handles));
+		if ((uint32_t)k + 1 < t->nhandles)	/* not the newest: close the gap */
+			memmove(&t->handles[k], &t->handles[k + 1],
+				(t->nhandles - (size_t)k - 1) * sizeof(*t->handles));
 		t->nhandles--;
 		if (h.cpu != t->cpu || h.pos != t->depth - 1)
 			lifo_error(e, ti, t, pfn, &h, line, atomic);
 		/* whatever address was passed, the top slot is cleared and popped */
-		t->depth--;
-		e->c.local.pte_clears++;
-		e->c.local.invlpg++;
-		e->pr.pte_clears++;
-		e->pr.invlpg++;
+		local_pop(e, t);
 	}
 	if (!atomic)
 		return;
@@ -148,12 +138,15 @@ void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn
 	err_emit(e, line, ti, ENGINE_ERR_UNMAP_NOT_MAPPED);
 }
 
-/* A local address still counts while its slot on this CPU maps the page (S8.13). */
+/*
+ * A local address still counts while its slot on this CPU maps the page
+ * (S8.13).  Newest first: a task mostly touches what it mapped last.
+ */
 static bool local_maps(const struct task *t, uint64_t pfn)
 {
 	uint32_t i;
 
-	for (i = 0; i < t->nhandles; i++) {
+	for (i = t->nhandles; i-- > 0;) {
 		const struct handle *h = &t->handles[i];
 
 		if (h->pfn == pfn && h->cpu == t->cpu && h->pos < t->depth &&
@@ -163,9 +156,10 @@ static bool local_maps(const struct task *t, uint64_t pfn)
 	return false;
 }
 
-void op_touch(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line)
+void touch_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line)
 {
-	if (!is_highmem(e, pfn) || holds_has(e, ti, pfn) || local_maps(t, pfn))
+	/* the local stack first: it is short, and usually maps the page on top */
+	if (!is_highmem(e, pfn) || local_maps(t, pfn) || holds_has(e, ti, pfn))
 		return;
 	err_begin(e);
 	err_str(e, "page ");

@@ -41,14 +41,12 @@ static void atomic_switch_error(struct engine *e, uint32_t ti, uint64_t line, co
 	err_emit(e, line, ti, ENGINE_ERR_SWITCH_IN_ATOMIC);
 }
 
-/* Make the task current on its CPU, switching out whoever was (S7.2). */
-void run_on_cpu(struct engine *e, uint32_t ti, uint64_t line)
+/* The task is not current on its CPU: switch out whoever is, if anyone (S7.2). */
+void switch_to(struct engine *e, uint32_t ti, uint64_t line)
 {
 	struct task *t = &e->tasks[ti];
 	uint32_t u = e->current[t->cpu];
 
-	if (u == ti)
-		return;
 	if (u != NIL) {
 		if (e->tasks[u].atomic)
 			atomic_switch_error(e, u, line, "switched out for another task");
