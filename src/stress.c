@@ -42,10 +42,9 @@ static void on_error(void *ctx, const struct engine_error *err)
 	}
 }
 
-/* An operation's events: numbered as the lines of a --trace-out file, then run. */
-static int emit(void *ctx, struct engine_event *evs, size_t n)
+/* emit() with --trace-out: each event is written before the engine runs it. */
+static int emit_traced(struct run *run, struct engine_event *evs, size_t n)
 {
-	struct run *run = ctx;
 	size_t i;
 	int rc;
 
@@ -53,11 +52,31 @@ static int emit(void *ctx, struct engine_event *evs, size_t n)
 		struct engine_event *e = &evs[i];
 
 		e->line = ++run->r->events + STRESS_TRACE_HEADER_LINES;
-		if (run->c->trace && (rc = run->c->trace(run->c->ctx, e)) != 0) {
+		if ((rc = run->c->trace(run->c->ctx, e)) != 0) {
 			run->r->trace_status = rc;
 			return rc;
 		}
 		rc = engine_submit(run->e, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* An operation's events: numbered as the lines of a --trace-out file, then run. */
+static int emit(void *ctx, struct engine_event *evs, size_t n)
+{
+	struct run *run = ctx;
+	struct engine *eng = run->e;
+	uint64_t *events = &run->r->events;
+	size_t i;
+	int rc;
+
+	if (run->c->trace)
+		return emit_traced(run, evs, n);
+	for (i = 0; i < n; i++) {
+		evs[i].line = ++*events + STRESS_TRACE_HEADER_LINES;
+		rc = engine_submit(eng, &evs[i]);
 		if (rc)
 			return rc;
 	}
