@@ -224,14 +224,13 @@ static void op_keys_init(void)
 }
 
 /*
- * The op whose name starts at s and ends at a blank, '#' or the line's end
- * (n bytes left).  A few bytes pick the one candidate (s may be read 16
- * bytes ahead: the buffer is padded), then the masked words confirm it.
+ * The op whose name starts at s, wherever the name ends (the caller checks
+ * that), or -1.  A few bytes pick the one candidate (s may be read 16 bytes
+ * ahead: the buffer is padded), then the masked words confirm it.
  */
-static int match_op(const char *s, size_t n)
+static inline int op_at(const char *s)
 {
 	uint64_t w0, w1;
-	size_t len;
 	int k;
 
 	switch (s[0]) {
@@ -249,11 +248,21 @@ static int match_op(const char *s, size_t n)
 	}
 	memcpy(&w0, s, 8);
 	memcpy(&w1, s + 8, 8);
-	len = ops[k].len;
-	if ((w0 & op_mask[k][0]) == op_key[k][0] && (w1 & op_mask[k][1]) == op_key[k][1] &&
-	    len <= n && (len == n || (cclass[(unsigned char)s[len]] & C_END)))
+	if ((w0 & op_mask[k][0]) == op_key[k][0] && (w1 & op_mask[k][1]) == op_key[k][1])
 		return k;
 	return -1;
+}
+
+/* The op whose name starts at s and ends at a blank, '#' or the line's end (n bytes left). */
+static int match_op(const char *s, size_t n)
+{
+	int k = op_at(s);
+	size_t len;
+
+	if (k < 0)
+		return -1;
+	len = ops[k].len;
+	return len <= n && (len == n || (cclass[(unsigned char)s[len]] & C_END)) ? k : -1;
 }
 
 /* ---- the reader ---- */
@@ -378,6 +387,7 @@ static int fill(struct trace_reader *r, struct diag *d)
 	if (got == 0)
 		r->eof = true;
 	r->end += (size_t)got;
+	r->buf[r->end] = '\0';	/* fast_event()'s sentinel: no byte after the data looks valid */
 	return 0;
 }
 
@@ -559,6 +569,21 @@ static int grow_buf(void *p, size_t *cap, size_t need, size_t sz)
 	*pp = q;
 	*cap = n;
 	return 0;
+}
+
+/* The index of a task name already seen, or -1. */
+static inline int64_t task_find(struct trace_reader *r, const char *s, size_t n)
+{
+	uint64_t key = word(s, n);
+	struct task_slot *t;
+
+	if (slot_is(r, &r->last, key, s, n))
+		return r->last.idx;
+	t = slot_for(r, key, name_hash(key, s, n), s, n);
+	if (!t->len)
+		return -1;
+	r->last = *t;
+	return t->idx;
 }
 
 /* The index of a task name, a new one at its first appearance; -1 on no memory. */
@@ -789,12 +814,77 @@ int trace_read_header(struct trace_reader *r, struct trace_header *h, struct dia
 	return got < 0 ? d->status : EXIT_OK;
 }
 
+/* The end of a name (task or vmap id) starting at p[i]; the sentinel stops it. */
+static inline size_t name_end(const char *p, size_t i)
+{
+	while (is_name(p[i]))
+		i++;
+	return i;
+}
+
+/*
+ * The usual event line, without the general parser's detours: "TASK OP",
+ * then "ID" and/or "NUMBER" as the op takes them, single spaces between,
+ * a task seen before, a decimal number of at most 18 digits (a cpu below
+ * cpus), and the LF right after, inside the buffer (buf[end] is a NUL
+ * sentinel, so no scan runs past the data).  Fills *ev and returns the
+ * line's length; 0 leaves the line, untouched, to the general parser, which
+ * reads anything accepted here as the same event.
+ */
+static size_t fast_event(struct trace_reader *r, const char *p, struct engine_event *ev)
+{
+	size_t i = name_end(p, 0), s;
+	int64_t task;
+	uint64_t x = 0;
+	int k;
+
+	if (i == 0 || i > TRACE_MAX_NAME || p[i] != ' ' || (task = task_find(r, p, i)) < 0)
+		return 0;
+	k = op_at(p + i + 1);
+	if (k < 0)
+		return 0;
+	i += 1 + ops[k].len;
+	ev->id = NULL;
+	ev->idlen = 0;
+	if (ops[k].args == A_ID || ops[k].args == A_ID_NUM) {
+		if (p[i] != ' ')
+			return 0;
+		s = ++i;
+		i = name_end(p, i);
+		if (i == s || i - s > TRACE_MAX_NAME)
+			return 0;
+		ev->id = p + s;
+		ev->idlen = (uint32_t)(i - s);
+	}
+	if (ops[k].args == A_NUM || ops[k].args == A_ID_NUM) {
+		if (p[i] != ' ')
+			return 0;
+		for (s = ++i; i - s < 18 && is_class(p[i], C_DIGIT); i++)
+			x = x * 10 + (unsigned)(p[i] - '0');
+		if (i == s || (ops[k].op == ENGINE_CPU && x >= r->cpus))
+			return 0;
+	}
+	if (p[i] != '\n')
+		return 0;
+	ev->arg = x;
+	ev->task = (uint32_t)task;
+	ev->op = ops[k].op;
+	return i;
+}
+
 int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
 {
 	const char *p;
 	size_t n, i;
 	int got;
 
+	if (!r->pending && (n = fast_event(r, r->buf + r->start, ev)) != 0) {
+		r->start += n + 1;
+		ev->line = ++r->lineno;
+		r->started = true;
+		r->events++;
+		return 1;
+	}
 	for (;;) {
 		if (r->pending) {
 			r->pending = false;

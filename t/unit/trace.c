@@ -1,6 +1,7 @@
 /* The trace reader: grammar, header, positions of errors, chunk boundaries, names. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,168 @@ static void streaming(void)
 	free(text);
 }
 
+/* ---- the fast path (usual lines) against the general parser ---- */
+
+static uint64_t rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	uint64_t z = (rnd_state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return (unsigned)((z ^ (z >> 31)) % n);
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+	return v[rnd((unsigned)n)];
+}
+#define PICK(v) pick(v, sizeof(v) / sizeof(v[0]))
+
+/* A random line: mostly usual ones, some valid in unusual ways, a few wrong (unless valid). */
+static size_t random_line(char *out, bool valid)
+{
+	static const char *const tasks[] = {
+		"t0", "t1", "t2", "task.with-long_name.12345678", "T", "a-b", "t0x", "t12345678",
+	};
+	static const char *const ops[] = {
+		"kmap", "kunmap", "kmap_local", "kunmap_local", "kmap_atomic", "kunmap_atomic",
+		"touch", "cpu", "switch", "vmap", "vunmap",
+	};
+	static const char *const oddops[] = { "kmapx", "kmap_lo", "switchy", "vmapp", "Kmap", "" };
+	static const char *const sep[] = { " ", " ", " ", " ", "  ", "\t" };
+	static const char *const nums[] = {
+		"0", "1", "7", "42", "1000", "228000", "123456789012345678", "000123",
+		"0x10", "1234567890123456789", "12a", "-1", "1",
+	};
+	static const char *const ids[] = { "v1", "v22", "buf.0", "x", "v1#", "" };	/* 4 valid */
+	static const char *const ends[] = {
+		"\n", "\n", "\n", "\n", "\n", "\r\n", " \n", " # comment\n", "#c\n", "\t\n",
+	};
+	const char *op = valid || rnd(40) ? PICK(ops) : PICK(oddops);
+	bool vm = !strcmp(op, "vmap") || !strcmp(op, "vunmap");
+	size_t n = 0;
+
+	n += (size_t)sprintf(out + n, "%s%s%s", rnd(50) ? "" : " ", PICK(tasks), PICK(sep));
+	n += (size_t)sprintf(out + n, "%s", op);
+	if (vm || (!valid && !rnd(60)))
+		n += (size_t)sprintf(out + n, "%s%s", PICK(sep), valid ? ids[rnd(4)] : PICK(ids));
+	if (!strcmp(op, "cpu"))	/* cpu 2: too many */
+		n += (size_t)sprintf(out + n, "%s%u", PICK(sep), rnd(valid ? 2 : 3));
+	else if (strcmp(op, "switch") && strcmp(op, "vunmap") && (valid || rnd(30)))
+		n += (size_t)sprintf(out + n, "%s%s", PICK(sep),
+				     rnd(10) ? nums[rnd(6)] : nums[rnd(valid ? 10 : 13)]);
+	if (!valid && !rnd(200)) {
+		memcpy(out + n, "\0\n", 2);	/* binary data */
+		return n + 2;
+	}
+	return n + (size_t)sprintf(out + n, "%s", PICK(ends));
+}
+
+struct reading {
+	long n, err_line;	/* events, the line of the error (0: none) */
+	int status;
+	uint64_t sum;		/* of every field of every event */
+};
+
+static uint64_t mix_in(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 0x100000001B3ull + (h >> 29);
+}
+
+static struct reading read_text(const char *text, size_t len)
+{
+	struct reading out = { 0, 0, 0, 0 };
+	struct trace_reader *r;
+	struct trace_header h;
+	struct engine_event ev;
+	struct diag d;
+	int got = -1;
+	uint32_t i;
+
+	put_file(text, len);
+	memset(&d, 0, sizeof(d));
+	if (!trace_open(&r, path, &d) && !trace_read_header(r, &h, &d)) {
+		trace_set_cpus(r, 2);
+		while ((got = trace_next(r, &ev, &d)) == 1) {
+			out.n++;
+			out.sum = mix_in(mix_in(mix_in(out.sum, ev.line), ev.arg), ev.op);
+			out.sum = mix_in(mix_in(out.sum, ev.task), ev.idlen);
+			for (i = 0; i < ev.idlen; i++)
+				out.sum = mix_in(out.sum, (unsigned char)ev.id[i]);
+		}
+	}
+	trace_close(r);
+	if (got < 0) {
+		const char *at = strstr(d.text, ".trace:");
+
+		out.status = d.status;
+		out.err_line = at ? strtol(at + 7, NULL, 10) : -1;
+	}
+	return out;
+}
+
+/*
+ * A leading blank keeps a line off the fast path without changing what it
+ * means, so a trace and its copy with a blank before every line must give
+ * the same events and fail (if at all) on the same line.
+ */
+static void fast_path(void)
+{
+	size_t cap = 3u << 20, len, blen;
+	char *text = malloc(cap), *blank = malloc(cap + cap / 8), line[256];
+	int round, agree = 0, failed = 0, rounds = 300, errors = 0;
+	long events = 0;
+
+	for (round = 0; round < rounds + 1; round++) {
+		/* the last round: a long mistake-free trace across read chunks */
+		size_t lines = round < rounds ? 1 + rnd(200) : 100000, i;
+		bool valid = round == rounds || round % 3;
+
+		len = blen = 0;
+		for (i = 0; i < lines; i++) {
+			size_t n;
+
+			if (!rnd(30)) {		/* comments and blank lines between events */
+				n = (size_t)sprintf(line, "%s", rnd(2) ? "# a comment\n" : "\n");
+				memcpy(text + len, line, n);
+				memcpy(blank + blen, line, n);
+				len += n;
+				blen += n;
+			}
+			n = random_line(line, valid);
+			memcpy(text + len, line, n);
+			len += n;
+			blank[blen++] = ' ';
+			memcpy(blank + blen, line, n);
+			blen += n;
+		}
+		{
+			struct reading a = read_text(text, len), b = read_text(blank, blen);
+
+			events += a.n;
+			errors += a.status != 0;
+			if (a.n == b.n && a.sum == b.sum && a.status == b.status &&
+			    a.err_line == b.err_line)
+				agree++;
+			else if (failed++ < 3)
+				printf("# round %d: %ld events, error %d at line %ld; with blanks %ld, "
+				       "error %d at line %ld\n", round, a.n, a.status, a.err_line, b.n,
+				       b.status, b.err_line);
+			if (round == rounds)
+				tap_ok(a.n == 100000 && a.status == 0 && b.status == 0,
+				       "the long trace reads without error (%ld events)", a.n);
+		}
+	}
+	is_u64(agree, rounds + 1, "fast path and general parser agree on %d random traces",
+	       rounds + 1);
+	tap_ok(errors > 50 && errors < rounds / 2, "... %d of them with a mistake, %ld events in all",
+	       errors, events);
+	free(text);
+	free(blank);
+}
+
 static void numbers(void)
 {
 	const char *why;
@@ -204,6 +367,7 @@ int main(void)
 	header();
 	errors();
 	streaming();
+	fast_path();
 	numbers();
 	unlink(path);
 	return tap_done();
