@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memset(&in, 0, sizeof(in));
-	if (e820_parse_log(text, size, "fuzz.log", &in.firmware, &cmdline, &d) == 0 &&
+	if (e820_parse_log(text, size, "fuzz.log", &in.firmware, &cmdline, &in.reserved, &d) == 0 &&
 	    in.firmware.nr >= 2) {
 		kernel_config_debian(&in.k, size & 1);
 		if (bootparam_parse(cmdline, "fuzz", &in.boot, &d) == 0)

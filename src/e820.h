@@ -59,12 +59,25 @@ const char *board_name(enum board b);
 int e820_board(struct e820_table *t, uint64_t ram, enum board b, const char **why);
 
 /*
+ * Memory a boot log shows the kernel reserving early (memblock_reserve), that
+ * stays reserved at its "Memory:" line: the ACPI tables.  In RAM above lowmem
+ * they keep pages from being freed to highmem.  Byte ranges [start, end).
+ */
+#define BOOT_RESERVED_MAX 64
+struct boot_reserved {
+	unsigned n;
+	uint64_t start[BOOT_RESERVED_MAX], end[BOOT_RESERVED_MAX];
+};
+
+/*
  * BIOS-e820 lines of a boot log (modern "[mem A-B] type", inclusive end, and
  * the old "A - B (type)" form, exclusive end).  With several boots in one log
  * the last one counts.  If cmdline is not NULL it receives the last boot's
- * "Kernel command line:" (malloc'd, NULL when there is none).
+ * "Kernel command line:" (malloc'd, NULL when there is none); if rsv is not
+ * NULL, its "ACPI: Reserving ... table memory at [mem A-B]" ranges.
  */
 int e820_parse_log(const char *text, size_t len, const char *file,
-		   struct e820_table *t, char **cmdline, struct diag *d);
+		   struct e820_table *t, char **cmdline, struct boot_reserved *rsv,
+		   struct diag *d);
 
 #endif

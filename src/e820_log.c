@@ -186,8 +186,28 @@ static int keep_cmdline(struct cursor *c, char **cmdline)
 	return 0;
 }
 
+/* "ACPI: Reserving FACP table memory at [mem 0x7ffe19df-0x7ffe1a52]" */
+static void keep_reserved(struct cursor *c, struct boot_reserved *rsv)
+{
+	const char *tag = find(c->bol, c->eol, "ACPI: Reserving ");
+	const char *at = tag ? find(tag, c->eol, " table memory at [mem 0x") : NULL;
+	struct diag quiet = { 0 };
+	struct cursor k = *c;
+	uint64_t first, last;
+
+	if (!at || rsv->n >= BOOT_RESERVED_MAX)
+		return;
+	k.d = &quiet;	/* an odd line here is not worth an error */
+	k.p = at + strlen(" table memory at [mem 0x");
+	if (hex(&k, &first) || !take(&k, "-0x") || hex(&k, &last) || !take(&k, "]") || last < first)
+		return;
+	rsv->start[rsv->n] = first;
+	rsv->end[rsv->n++] = last + 1;
+}
+
 int e820_parse_log(const char *text, size_t len, const char *file,
-		   struct e820_table *t, char **cmdline, struct diag *d)
+		   struct e820_table *t, char **cmdline, struct boot_reserved *rsv,
+		   struct diag *d)
 {
 	struct cursor c = { .file = file, .d = d };
 	const char *end = text + len, *nul = memchr(text, '\0', len);
@@ -197,6 +217,8 @@ int e820_parse_log(const char *text, size_t len, const char *file,
 	memset(t, 0, sizeof(*t));
 	if (cmdline)
 		*cmdline = NULL;
+	if (rsv)
+		rsv->n = 0;
 	c.bare = !memmem(text, len, "BIOS-e820:", strlen("BIOS-e820:"));
 	for (c.bol = text; c.bol < end; c.bol = nl + 1) {
 		struct e820_entry e;
@@ -213,6 +235,8 @@ int e820_parse_log(const char *text, size_t len, const char *file,
 			c.eol--;
 		if (find(c.bol, c.eol, "BIOS-provided physical RAM map")) {
 			t->nr = 0;	/* a new boot starts here */
+			if (rsv)
+				rsv->n = 0;
 			if (cmdline) {
 				free(*cmdline);
 				*cmdline = NULL;
@@ -221,6 +245,8 @@ int e820_parse_log(const char *text, size_t len, const char *file,
 		}
 		if (cmdline && keep_cmdline(&c, cmdline))
 			goto fail;
+		if (rsv)
+			keep_reserved(&c, rsv);
 		r = range_line(&c, &e);
 		if (r < 0)
 			goto fail;

@@ -16,9 +16,14 @@ void kernel_config_debian(struct kernel_config *k, bool pae)
 	k->pae = pae;
 	k->nr_cpus = 32;
 	k->local_apic = k->io_apic = k->pci_mmconfig = k->apei_ghes = true;
-	k->cpu_sup_intel = true;
 	k->memcg = k->aligned_struct_page = k->zone_dma = true;
 	k->swiotlb = true;
+	k->physical_start = 0x1000000;
+}
+
+uint32_t kernel_image_bytes(const struct kernel_config *k)
+{
+	return k->pae ? 0x1135000 : 0x100c000;
 }
 
 /* Boolean options, by the field they set. */
@@ -34,7 +39,6 @@ static const struct {
 	{ "PARAVIRT_XXL", offsetof(struct kernel_config, paravirt_xxl) },
 	{ "INTEL_TXT", offsetof(struct kernel_config, intel_txt) },
 	{ "DEBUG_KMAP_LOCAL", offsetof(struct kernel_config, debug_kmap_local) },
-	{ "CPU_SUP_INTEL", offsetof(struct kernel_config, cpu_sup_intel) },
 	{ "MEMCG", offsetof(struct kernel_config, memcg) },
 	{ "HAVE_ALIGNED_STRUCT_PAGE", offsetof(struct kernel_config, aligned_struct_page) },
 	{ "ZONE_DMA", offsetof(struct kernel_config, zone_dma) },
@@ -125,6 +129,12 @@ static int assign(struct kconfig_file *kf, const struct line *l)
 		kf->has_split = true;
 		return 0;
 	}
+	if (is(l, "PHYSICAL_START")) {
+		if (number(l, 0xffffffffUL, &v))
+			return -1;
+		kf->k.physical_start = (uint32_t)v;
+		return 0;
+	}
 	if (is(l, "NR_CPUS"))
 		return number(l, 8192, &v) ? -1 : (kf->k.nr_cpus = (unsigned)v, 0);
 	if (yes && is(l, "NOHIGHMEM"))
@@ -176,6 +186,7 @@ int kconfig_parse(const char *text, size_t len, const char *file,
 	kf->k.page_offset = 0xC0000000;
 	kf->k.highmem = HIGHMEM_4G;	/* Kconfig's default for the choice */
 	kf->k.nr_cpus = 1;
+	kf->k.physical_start = 0x1000000;
 	if (memchr(text, '\0', len))
 		return diag_at(d, file, 1, 1, "binary data (NUL byte): not a kernel .config");
 	for (l.bol = text; l.bol < end; l.bol = nl + 1) {

@@ -23,10 +23,16 @@ struct kernel_config {
 	/* options that add fixmap slots */
 	bool local_apic, io_apic, pci_mmconfig, apei_ghes, ohci1394_dma;
 	bool paravirt_xxl, intel_txt, debug_kmap_local;
-	bool cpu_sup_intel;		/* debug-store pages in cpu_entry_area */
 	/* options that size struct page and boot allocations */
 	bool memcg, aligned_struct_page, zone_dma, swiotlb;
+	uint32_t physical_start;	/* CONFIG_PHYSICAL_START: where the image loads */
 };
+
+/*
+ * _end - _text of the kernel image, which boot parameters may cut into (the
+ * kernel then re-adds it as RAM): measured on Debian 6.1's 686-pae and 686.
+ */
+uint32_t kernel_image_bytes(const struct kernel_config *k);
 
 /* Debian 12's 686-pae (pae) or 686 kernel: the default machine kernel. */
 void kernel_config_debian(struct kernel_config *k, bool pae);

@@ -16,8 +16,6 @@
 #define MAX_NONPAE_PFN (1u << 20)	/* 4 GiB */
 #define BIOS_BEGIN 0xa0000u
 #define BIOS_END 0x100000u
-#define PHYSICAL_START 0x1000000u	/* CONFIG_PHYSICAL_START, without KASLR */
-#define KERNEL_IMAGE_BYTES (15280u * 1024u)	/* Debian 6.1 _text.._end */
 
 static void message(struct layout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void message(struct layout *o, const char *fmt, ...)
@@ -95,15 +93,15 @@ static bool mapped_all(const struct e820_table *t, uint64_t start, uint64_t end,
 }
 
 /* e820_add_kernel_range() and trim_bios_range(), 6.1 setup_arch() */
-static void fix_up_map(struct layout *o)
+static void fix_up_map(const struct kernel_config *k, struct layout *o)
 {
-	uint64_t start = PHYSICAL_START, size = KERNEL_IMAGE_BYTES;
+	uint64_t start = k->physical_start, size = kernel_image_bytes(k);
 
 	if (!mapped_all(&o->map, start, start + size, E820_TYPE_RAM)) {
 		layout_warn(o, "kernel-not-in-ram",
-			    "the kernel image at 16 MiB is not in usable RAM after the boot "
+			    "the kernel image at 0x%llx is not in usable RAM after the boot "
 			    "parameters; the kernel re-adds it (\".text .data .bss are not marked "
-			    "as E820_TYPE_RAM!\")");
+			    "as E820_TYPE_RAM!\")", (unsigned long long)start);
 		e820_range_remove(&o->map, start, size, E820_TYPE_RAM, false);
 		e820_range_add(&o->map, start, size, E820_TYPE_RAM);
 	}
@@ -288,9 +286,40 @@ static bool is_highmem_zone(const struct zone *z)
 	return strcmp(z->name, "HighMem") == 0;
 }
 
-/* initmem_init() (non-NUMA) and the numbers printed from the zones. */
-static void printed_numbers(const struct kernel_config *k, struct layout *o)
+/* Pages of [start, end) that are RAM and were reserved early (never freed). */
+static uint64_t reserved_in(const struct layout_input *in, const struct layout *o,
+			    uint64_t start, uint64_t end)
 {
+	const struct boot_reserved *r = &in->reserved;
+	uint64_t pages = 0, p;
+	unsigned i;
+
+	/* few ranges, few pages: count each page once, however ranges overlap */
+	for (p = start; p < end; p++) {
+		bool hit = false;
+
+		for (i = 0; i < r->n && !hit; i++)
+			hit = p >= r->start[i] >> PAGE_SHIFT &&
+			      p < (r->end[i] + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		if (hit && present_in(o, p, p + 1))
+			pages++;
+		/* jump to the next reserved range: no walking through gigabytes */
+		if (!hit) {
+			uint64_t next = end;
+
+			for (i = 0; i < r->n; i++)
+				if (r->start[i] >> PAGE_SHIFT > p && r->start[i] >> PAGE_SHIFT < next)
+					next = r->start[i] >> PAGE_SHIFT;
+			p = next - 1;
+		}
+	}
+	return pages;
+}
+
+/* initmem_init() (non-NUMA) and the numbers printed from the zones. */
+static void printed_numbers(const struct layout_input *in, struct layout *o)
+{
+	const struct kernel_config *k = &in->k;
 	uint64_t highend = o->max_pfn;
 	unsigned i;
 
@@ -298,16 +327,22 @@ static void printed_numbers(const struct kernel_config *k, struct layout *o)
 	o->printed_sizes = true;
 	o->highmem_mb = k->highmem != HIGHMEM_NONE ? pages_to_mb(highend - o->highstart_pfn) : 0;
 	o->lowmem_mb = pages_to_mb(o->max_low_pfn);
-	o->high_memory = o->page_offset + (uint32_t)(o->max_low_pfn << PAGE_SHIFT);
+	/* __va(highstart_pfn * PAGE_SIZE - 1) + 1, or max_low_pfn without HIGHMEM */
+	o->high_memory = o->page_offset + (uint32_t)((k->highmem != HIGHMEM_NONE
+		? o->highstart_pfn : o->max_low_pfn) << PAGE_SHIFT);
 	if (k->rules == RULES_2_6)
 		o->vmalloc_start = (o->high_memory + 2 * VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1);
 	else
 		o->vmalloc_start = o->high_memory + VMALLOC_OFFSET;
 	o->memory_total_kb = o->memory_highmem_kb = 0;
+	o->zones_end_pfn = o->nzones ? o->zones[o->nzones - 1].end_pfn : o->max_pfn;
 	for (i = 0; i < o->nzones; i++) {
-		o->memory_total_kb += o->zones[i].present * 4;
-		if (is_highmem_zone(&o->zones[i]))
-			o->memory_highmem_kb += o->zones[i].present * 4;
+		const struct zone *z = &o->zones[i];
+
+		o->memory_total_kb += z->present * 4;
+		if (is_highmem_zone(z))	/* totalhigh_pages: what was freed to highmem */
+			o->memory_highmem_kb += (z->present - reserved_in(in, o, z->start_pfn,
+									    z->end_pfn)) * 4;
 	}
 }
 
@@ -328,7 +363,7 @@ static void mapped_low(struct layout *o)
 }
 
 /* Where the kernel dies before its "Memory:" line. */
-static void check_boot(struct layout *o)
+static void check_boot(const struct kernel_config *k, struct layout *o)
 {
 	char msg[200];
 
@@ -338,14 +373,16 @@ static void check_boot(struct layout *o)
 	}
 	if ((uint64_t)o->page_offset + o->mapped_low_end > o->v.vmalloc_end) {
 		snprintf(msg, sizeof(msg), "lowmem (MAXMEM 0x%08x) runs into the kernel's fixed "
-			 "mappings above VMALLOC_END: the direct map overwrites the fixmap and "
-			 "early_memremap() fails (BUG in mpparse.c)", o->v.maxmem);
+			 "mappings above VMALLOC_END: the direct map overwrites the fixmap, and the "
+			 "next access through it (early_memremap(), the local APIC) faults",
+			 o->v.maxmem);
 		die(o, msg);
 	}
-	if ((uint64_t)PHYSICAL_START + KERNEL_IMAGE_BYTES > o->max_low_pfn << PAGE_SHIFT)
-		die(o, "lowmem ends below the end of the kernel image loaded at 16 MiB");
+	if ((uint64_t)k->physical_start + kernel_image_bytes(k) > o->max_low_pfn << PAGE_SHIFT)
+		die(o, "lowmem ends below the end of the kernel image");
 	if (o->vmalloc_start >= o->v.vmalloc_end)
-		die(o, "BUG_ON(VMALLOC_START >= VMALLOC_END) in mem_init(): no room left for vmalloc");
+		die(o, "no room is left for vmalloc (VMALLOC_START >= VMALLOC_END): setting up the "
+		    "per-CPU areas finds a vmalloc space of 0 and BUGs in vm_area_register_early()");
 	else if (o->high_memory > o->vmalloc_start)
 		die(o, "BUG_ON(high_memory > VMALLOC_START) in mem_init()");
 }
@@ -429,9 +466,16 @@ void layout_compute(const struct layout_input *in, struct layout *o)
 		}
 	}
 	if (k->rules == RULES_6_1)
-		fix_up_map(o);
+		fix_up_map(k, o);
 	else
 		e820_update_table(&o->map);
+	if (o->v.fixaddr_tot_start < o->page_offset) {
+		/* dmi_setup()/ACPI use early_ioremap() long before memory is sized */
+		die(o, "reservetop= puts the fixmap below PAGE_OFFSET, in user space: the first "
+		    "early_ioremap() faults (an oops in memcpy_fromio) before memory is sized");
+		layout_advise(in, o);
+		return;
+	}
 
 	/* 2.6 kernels did not cap at MAX_ARCH_PFN (the HIGHMEM4G warning was live) */
 	o->last_pfn = end_of_ram_pfn(&o->map, k->rules == RULES_2_6 ? UINT32_MAX : o->max_arch_pfn,
@@ -444,9 +488,9 @@ void layout_compute(const struct layout_input *in, struct layout *o)
 	memblock_setup(k, o);
 	mapped_low(o);
 	zones(k, o);
-	printed_numbers(k, o);
+	printed_numbers(in, o);
 	regions(k, o);
-	check_boot(o);
+	check_boot(k, o);
 	layout_overhead(in, o);
 	if (!o->boots)
 		o->memory_total_kb = o->memory_highmem_kb = 0;

@@ -21,6 +21,7 @@ struct layout_input {
 	struct kernel_config k;
 	struct e820_table firmware;	/* as the firmware gave it */
 	struct bootparams boot;
+	struct boot_reserved reserved;	/* early reservations seen in a boot log */
 	unsigned cpus;			/* online CPUs, 0 = unknown */
 };
 
@@ -78,6 +79,7 @@ struct layout {
 	bool user_map;			/* the kernel printed a "user-defined" map */
 	uint64_t last_pfn;		/* e820 end of RAM, before lowmem/highmem */
 	uint64_t max_pfn, max_low_pfn, highstart_pfn, maxmem_pfn;
+	uint64_t zones_end_pfn;		/* end of the last zone: the max_pfn dmesg shows */
 	uint64_t mapped_low_end;	/* "mapped low ram" end, bytes */
 	struct memblock_range memblock[E820_MAX_ENTRIES];
 	unsigned nmemblock;

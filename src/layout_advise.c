@@ -177,6 +177,13 @@ void layout_advise(const struct layout_input *in, struct layout *o)
 			    o->map.dropped);
 	if (!o->boots)
 		layout_warn(o, "kernel-dies", "this kernel does not boot: %s", o->death);
+	else if (o->printed_sizes && in->k.highmem != HIGHMEM_NONE &&
+		 o->highstart_pfn < o->max_low_pfn)
+		layout_warn(o, "kernel-dies-later", "highmem= wrapped the kernel's 32-bit sums: "
+			    "max_pfn (0x%llx) is below max_low_pfn (0x%llx), so high_memory, and the "
+			    "vmalloc area after it, lie inside the direct map; the kernel reaches its "
+			    "Memory: line, then BUGs in mm/vmalloc.c at its first ioremap()",
+			    (unsigned long long)o->highstart_pfn, (unsigned long long)o->max_low_pfn);
 	if (o->printed_sizes) {
 		lost_ram(in, o);
 		pci_hole(in, o);

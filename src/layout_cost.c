@@ -13,8 +13,6 @@
 #include <string.h>
 
 #define MAX_ORDER_NR_PAGES 1024
-#define PHYSICAL_START 0x1000000u
-#define KERNEL_IMAGE_BYTES (15280u * 1024u)
 /* "reserved" K of the Memory: line minus mem_map, swiotlb and hashes (2 CPUs) */
 #define KERNEL_RESERVED_PAE (16416u * 1024u)
 #define KERNEL_RESERVED_2LEVEL (16224u * 1024u)
@@ -39,10 +37,10 @@ static void pool_add(struct lowmem_pool *p, uint64_t s, uint64_t e)
 	}
 }
 
-static void pool_init(struct lowmem_pool *p, const struct layout *o)
+static void pool_init(struct lowmem_pool *p, const struct kernel_config *k, const struct layout *o)
 {
 	uint64_t top = o->max_low_pfn << PAGE_SHIFT;
-	uint64_t k0 = PHYSICAL_START, k1 = PHYSICAL_START + KERNEL_IMAGE_BYTES;
+	uint64_t k0 = k->physical_start, k1 = k0 + kernel_image_bytes(k);
 	unsigned i;
 
 	p->n = 0;
@@ -217,8 +215,9 @@ void layout_overhead(const struct layout_input *in, struct layout *o)
 	o->kernel_bytes = kernel;
 
 	/* boot-time allocations in the order the kernel makes them */
-	pool_init(&pool, o);
-	pool_alloc(&pool, kernel - KERNEL_IMAGE_BYTES - percpu);
+	pool_init(&pool, k, o);
+	pool_alloc(&pool, kernel > kernel_image_bytes(k) + percpu
+		   ? kernel - kernel_image_bytes(k) - percpu : 0);
 	if (o->boots && o->mem_map_bytes && !pool_alloc(&pool, o->mem_map_bytes)) {
 		char why[200];
 

@@ -11,8 +11,7 @@
 
 #define MAX_IO_APICS 64			/* 32-bit */
 #define TOTAL_FIX_BTMAPS 512		/* 64 per slot x 8 slots (6.1) */
-#define CEA_PAGES_INTEL 43		/* sizeof(struct cpu_entry_area), 6.1 */
-#define CEA_PAGES_OTHER 10		/* without the debug-store buffers */
+#define CEA_PAGES 43			/* sizeof(struct cpu_entry_area), 6.1: 176128 */
 #define KM_TYPE_NR_26 13		/* kmap_atomic types of 2.6.2x (i386) */
 #define FIX_BTMAPS_26 256		/* 64 x 4 slots in 2.6.2x */
 
@@ -72,7 +71,7 @@ static void virtual_61(const struct kernel_config *k, const struct bootparams *b
 	v->fixaddr_start = v->fixaddr_top - p * PAGE_SIZE;
 	v->fixaddr_tot_start = v->fixaddr_top - v->fix_total * PAGE_SIZE;
 
-	v->cea_pages_per_cpu = k->cpu_sup_intel ? CEA_PAGES_INTEL : CEA_PAGES_OTHER;
+	v->cea_pages_per_cpu = CEA_PAGES;	/* the debug store is unconditional in 6.1 */
 	cea_pages = k->nr_cpus * v->cea_pages_per_cpu;
 	v->cea_base = round_down(v->fixaddr_tot_start - PAGE_SIZE * (cea_pages + 1), v->pmd_size);
 	v->cea_end = v->cea_base + PAGE_SIZE * (cea_pages + 1);

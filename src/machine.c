@@ -300,7 +300,7 @@ static int from_log(struct resolve *r, const char *path, bool want_cmdline)
 	if (rc)
 		return rc;
 	rc = e820_parse_log(text, len, strcmp(path, "-") ? path : "<stdin>", &r->out->in.firmware,
-			    want_cmdline ? &r->log_cmdline : NULL, r->d);
+			    want_cmdline ? &r->log_cmdline : NULL, &r->out->in.reserved, r->d);
 	free(text);
 	return rc;
 }

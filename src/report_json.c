@@ -176,7 +176,7 @@ json_t *layout_json(const struct machine *mc, const struct layout *lo)
 		"cmdline", cmdline_json(mc),
 		"e820", e820_json(&mc->in.firmware),
 		"pfn", json_pack("{s:I, s:I, s:o, s:I}",
-			"max_pfn", J(lo->max_pfn), "max_low_pfn", J(lo->max_low_pfn),
+			"max_pfn", J(lo->zones_end_pfn), "max_low_pfn", J(lo->max_low_pfn),
 			"highstart_pfn", mc->in.k.highmem != HIGHMEM_NONE
 				? json_integer(J(lo->highstart_pfn)) : json_null(),
 			"max_arch_pfn", J(lo->max_arch_pfn)),

@@ -109,7 +109,7 @@ static void board_tests(void)
 
 static int parse(const char *text, const char *file, struct e820_table *t, struct diag *d)
 {
-	return e820_parse_log(text, strlen(text), file, t, NULL, d);
+	return e820_parse_log(text, strlen(text), file, t, NULL, NULL, d);
 }
 
 static void log_tests(void)
@@ -139,17 +139,17 @@ static void log_tests(void)
 	struct diag d = { 0 };
 	char *cmd = NULL;
 
-	tap_ok(e820_parse_log(modern, sizeof(modern) - 1, "m.log", &t, &cmd, &d) == 0,
+	tap_ok(e820_parse_log(modern, sizeof(modern) - 1, "m.log", &t, &cmd, NULL, &d) == 0,
 	       "modern log parses (timestamps, CRLF)");
 	is_str(show(&t), "0-9fbff:1 9fc00-9ffff:2 100000-7ffdffff:1 fed1c000-fed1ffff:4 "
 	       "100000000-17fffffff:12", "modern: inclusive ends, all types");
 	is_str(cmd, "BOOT_IMAGE=/vmlinuz mem=1G", "the kernel command line is kept");
 	free(cmd);
-	tap_ok(e820_parse_log(classic, sizeof(classic) - 1, "c.log", &t, NULL, &d) == 0,
+	tap_ok(e820_parse_log(classic, sizeof(classic) - 1, "c.log", &t, NULL, NULL, &d) == 0,
 	       "2.6-era log parses");
 	is_str(show(&t), "0-9fbff:1 f0000-fffff:2 100000-1efeffff:1 1eff0000-1eff2fff:4",
 	       "classic: exclusive ends");
-	tap_ok(e820_parse_log(two_boots, sizeof(two_boots) - 1, "2.log", &t, &cmd, &d) == 0,
+	tap_ok(e820_parse_log(two_boots, sizeof(two_boots) - 1, "2.log", &t, &cmd, NULL, &d) == 0,
 	       "a log of two boots parses");
 	is_str(show(&t), "0-9fbff:1 100000-1ffffff:1", "the last boot's map wins");
 	tap_ok(cmd == NULL, "and the first boot's command line is not taken for the second");
@@ -164,7 +164,7 @@ static void log_tests(void)
 	       "a truncated line (%s)", d.text);
 	tap_ok(parse("BIOS-e820: [mem 0x0-0xfff] weird\n", "w.log", &t, &d) == EXIT_DATA && strstr(d.text, "w.log:1:28: unknown e820 range type"),
 	       "an unknown type (%s)", d.text);
-	tap_ok(e820_parse_log("BIOS-e820: [mem 0x0-0xfff] usable\n\0x", 36, "b.log", &t, NULL, &d)
+	tap_ok(e820_parse_log("BIOS-e820: [mem 0x0-0xfff] usable\n\0x", 36, "b.log", &t, NULL, NULL, &d)
 	       == EXIT_DATA && strstr(d.text, "b.log:2:1: binary data"), "NUL bytes (%s)", d.text);
 	tap_ok(parse("[mem 0x0-0x9fbff] usable\n[mem 0x100000-0xfffffff] usable\n", "bare", &t, &d)
 	       == 0 && t.nr == 2, "bare [mem ...] lines are read");

@@ -170,6 +170,46 @@ static void small_and_odd(void)
 	tap_ok(lo.max_pfn > (24 * MiB >> 12), "mem=24M: the kernel re-adds its own image as RAM");
 }
 
+/* Findings of the real boots in t/data/oracle that the first model got wrong. */
+static void oracle_findings(void)
+{
+	struct layout_input in;
+	struct diag d;
+
+	/* the debug store is in every cpu_entry_area in 6.1, whatever CPU_SUP_* */
+	machine(&in, true, 2 * GiB);
+	layout_compute(&in, &lo);
+	is_u64(lo.v.cea_pages_per_cpu, 43, "cpu_entry_area: 43 pages a CPU, unconditionally");
+
+	/* mem=20M cuts the image (0x1000000-0x2134fff on 686-pae): it comes back as RAM */
+	machine(&in, true, 1 * GiB);
+	bootparam_parse("mem=20M", "test", &in.boot, &d);
+	layout_compute(&in, &lo);
+	is_u64(lo.max_pfn, 0x2135, "mem=20M on 686-pae: RAM ends at _end, 0x2135000");
+
+	/* ACPI tables reserved in RAM above lowmem are never freed to highmem */
+	machine(&in, true, 2 * GiB);
+	bootparam_parse("memmap=exactmap memmap=640K@0 memmap=2047M@1M", "test", &in.boot, &d);
+	in.reserved.n = 1;
+	in.reserved.start[0] = 0x7ffe0000;
+	in.reserved.end[0] = 0x7ffe1b33;
+	layout_compute(&in, &lo);
+	is_u64(lo.memory_highmem_kb, (0x80000 - 0x36ffe - 2) * 4, "two pages of ACPI tables in highmem");
+
+	/* highmem=0xFFFFF000000 wraps: max_pfn below max_low_pfn, zones end at max_low_pfn */
+	machine(&in, true, 4 * GiB);
+	bootparam_parse("highmem=0xFFFFF000000", "test", &in.boot, &d);
+	layout_compute(&in, &lo);
+	is_u64(lo.zones_end_pfn, 0x36ffe, "wrapped highmem=: the zones end at max_low_pfn");
+	is_u64(lo.high_memory, 0xc0000000u + 0x35ffe000u, "and high_memory follows highstart_pfn");
+
+	/* reservetop=1G: the fixmap below PAGE_OFFSET, an oops before memory is sized */
+	machine(&in, true, 4 * GiB);
+	bootparam_parse("reservetop=1G", "test", &in.boot, &d);
+	layout_compute(&in, &lo);
+	tap_ok(!lo.boots && !lo.printed_sizes, "reservetop=1G dies before printing LOWMEM");
+}
+
 static void classic_rules(void)
 {
 	struct layout_input in;
@@ -199,6 +239,7 @@ int main(void)
 	splits();
 	eight_gig();
 	small_and_odd();
+	oracle_findings();
 	classic_rules();
 	kernel_config_debian(&k, true);
 	is_u64(layout_struct_page(&k), 40, "struct page with MEMCG and SLUB alignment: 40");
