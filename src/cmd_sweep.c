@@ -182,7 +182,7 @@ static void compute(const struct sweep *s, struct sweep_row *r, struct layout *l
 	r->free_low = lo->lowmem_free_estimate_bytes;
 	r->vmalloc = layout_vmalloc_bytes(lo);
 	r->max_low_pfn = lo->max_low_pfn;
-	r->max_pfn = lo->max_pfn;
+	r->max_pfn = lo->zones_end_pfn;
 	r->warnings[0] = '\0';
 	for (i = 0; i < lo->nwarnings && used + 40 < sizeof(r->warnings); i++)
 		used += (size_t)snprintf(r->warnings + used, sizeof(r->warnings) - used, "%s%s",

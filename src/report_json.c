@@ -238,7 +238,7 @@ json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)
 		"highmem_mb", lo->printed_sizes && mc->in.k.highmem != HIGHMEM_NONE
 			? json_integer(J(lo->highmem_mb)) : json_null(),
 		"max_low_pfn", J(lo->max_low_pfn),
-		"max_pfn", J(lo->max_pfn),
+		"max_pfn", J(lo->zones_end_pfn),
 		"lowmem_present_bytes", J(low),
 		"highmem_present_bytes", J(high),
 		"usable_bytes", J(low + high),
