@@ -44,14 +44,8 @@ static int check_machine(const char *path, bool quiet)
 
 	machine_opts_init(&m);
 	m.profile = path;
-	if (machine_resolve(&m, &mc, &d))
+	if (machine_layout(&m, &mc, &lo, &d))
 		return cli_report(&d);
-	lo = malloc(sizeof(*lo));
-	if (!lo) {
-		machine_free(&mc);
-		return cli_error(EXIT_IO, "out of memory");
-	}
-	layout_compute(&mc.in, lo);
 	if (!quiet)
 		printf("%s: ok: machine profile '%s', %llu MB lowmem%s\n", path,
 		       mc.name ? mc.name : "?", (unsigned long long)lo->lowmem_mb,

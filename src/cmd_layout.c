@@ -82,15 +82,8 @@ int cmd_layout(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
-	rc = machine_resolve(&m, &mc, &d);
-	if (rc)
+	if (machine_layout(&m, &mc, &lo, &d))
 		return cli_report(&d);
-	lo = malloc(sizeof(*lo));
-	if (!lo) {
-		machine_free(&mc);
-		return cli_error(EXIT_IO, "out of memory");
-	}
-	layout_compute(&mc.in, lo);
 	rc = out_open(&out, output);
 	if (!rc) {
 		const char *why = NULL;

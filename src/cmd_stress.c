@@ -279,13 +279,8 @@ static int prepare(struct stress_cli *c, struct setup *s)
 
 	if (c->fail_on && (rc = failon_parse(c->fail_on, &s->fail, &d)))
 		return cli_report(&d);
-	rc = machine_resolve(&c->m, &s->mc, &d);
-	if (rc)
+	if (machine_layout(&c->m, &s->mc, &s->lo, &d))
 		return cli_report(&d);
-	s->lo = malloc(sizeof(*s->lo));
-	if (!s->lo)
-		return cli_error(EXIT_IO, "out of memory");
-	layout_compute(&s->mc.in, s->lo);
 	rc = workload_load(c->workload, &s->w, &d);
 	if (rc)
 		return cli_report(&d);

@@ -534,6 +534,23 @@ static int resolve_costs(struct resolve *r)
 	return 0;
 }
 
+int machine_layout(const struct machine_opts *m, struct machine *out, struct layout **lo,
+		   struct diag *d)
+{
+	int rc = machine_resolve(m, out, d);
+
+	*lo = NULL;
+	if (rc)
+		return rc;
+	*lo = malloc(sizeof(**lo));
+	if (!*lo) {
+		machine_free(out);
+		return diag_set(d, EXIT_IO, "out of memory");
+	}
+	layout_compute(&out->in, *lo);
+	return 0;
+}
+
 int machine_resolve(const struct machine_opts *m, struct machine *out, struct diag *d)
 {
 	struct resolve r = { .m = m, .out = out, .d = d };

@@ -70,6 +70,12 @@ struct machine {
 
 /* Resolve options into a machine.  Returns an exit status; prints nothing. */
 int machine_resolve(const struct machine_opts *m, struct machine *out, struct diag *d);
+/*
+ * machine_resolve() and the machine's layout (*lo is malloc'd; free it with
+ * free() and the machine with machine_free()).  An exit status, with d.
+ */
+int machine_layout(const struct machine_opts *m, struct machine *out, struct layout **lo,
+		   struct diag *d);
 /* Whether any machine option was given at all. */
 bool machine_given(const struct machine_opts *m);
 void machine_free(struct machine *mc);
