@@ -822,6 +822,43 @@ static inline size_t name_end(const char *p, size_t i)
 	return i;
 }
 
+#define ONES 0x0101010101010101ull
+
+/* The index of the first byte c among the 8 at p, or 8. */
+static inline size_t byte_at(const char *p, unsigned char c)
+{
+	uint64_t x = word(p, 8) ^ (ONES * c), z = (x - ONES) & ~x & (ONES << 7);
+
+	/* a zero byte's borrow only ever marks bytes after it: the lowest mark is exact */
+	return z ? (size_t)__builtin_ctzll(z) / 8 : 8;
+}
+
+/*
+ * A decimal number of 1 to 7 digits at p, ended by a byte that is not a
+ * digit: its length, the value in *v; 0 for anything else (no digit, or 8
+ * digits in a row: the caller goes digit by digit then).  Eight bytes at a
+ * time, the buffer being padded.
+ */
+static inline size_t short_number(const char *p, uint64_t *v)
+{
+	uint64_t w = word(p, 8), hi = ONES * 0xF0, not_digit;
+	size_t n;
+
+	/* a digit is 0x30-0x39: high nibble 3, and still 3 after adding 6 */
+	not_digit = ((w & hi) ^ (ONES * 0x30)) | (((w + ONES * 6) & hi) ^ (ONES * 0x30));
+	if (!not_digit)
+		return 0;
+	n = (size_t)__builtin_ctzll(not_digit) / 8;	/* carries only reach later bytes */
+	if (!n)
+		return 0;
+	/* the digits to the top bytes, zeros (leading zero digits) below, then pairs, quads, all */
+	w = (w & (ONES * 0x0F)) << (8 * (8 - n));
+	w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
+	w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
+	*v = (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
+	return n;
+}
+
 /*
  * The usual event line, without the general parser's detours: "TASK OP",
  * then "ID" and/or "NUMBER" as the op takes them, single spaces between,
@@ -833,11 +870,14 @@ static inline size_t name_end(const char *p, size_t i)
  */
 static size_t fast_event(struct trace_reader *r, const char *p, struct engine_event *ev)
 {
-	size_t i = name_end(p, 0), s;
+	size_t i = byte_at(p, ' '), s, n;
 	int64_t task;
 	uint64_t x = 0;
 	int k;
 
+	/* a name seen before is made of name bytes: finding it checks them all */
+	if (i == 8)
+		i = name_end(p, 0);
 	if (i == 0 || i > TRACE_MAX_NAME || p[i] != ' ' || (task = task_find(r, p, i)) < 0)
 		return 0;
 	k = op_at(p + i + 1);
@@ -859,8 +899,13 @@ static size_t fast_event(struct trace_reader *r, const char *p, struct engine_ev
 	if (ops[k].args == A_NUM || ops[k].args == A_ID_NUM) {
 		if (p[i] != ' ')
 			return 0;
-		for (s = ++i; i - s < 18 && is_class(p[i], C_DIGIT); i++)
-			x = x * 10 + (unsigned)(p[i] - '0');
+		s = ++i;
+		n = short_number(p + i, &x);
+		if (n)
+			i += n;
+		else
+			for (; i - s < 18 && is_class(p[i], C_DIGIT); i++)
+				x = x * 10 + (unsigned)(p[i] - '0');
 		if (i == s || (ops[k].op == ENGINE_CPU && x >= r->cpus))
 			return 0;
 	}

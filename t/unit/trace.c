@@ -214,9 +214,10 @@ static size_t random_line(char *out, bool valid)
 	};
 	static const char *const oddops[] = { "kmapx", "kmap_lo", "switchy", "vmapp", "Kmap", "" };
 	static const char *const sep[] = { " ", " ", " ", " ", "  ", "\t" };
-	static const char *const nums[] = {
-		"0", "1", "7", "42", "1000", "228000", "123456789012345678", "000123",
-		"0x10", "1234567890123456789", "12a", "-1", "1",
+	static const char *const nums[] = {	/* usual ones, other valid ones, wrong ones */
+		"0", "1", "7", "42", "1000", "228000", "1234567", "9999999",
+		"12345678", "0000000", "000123", "123456789012345678", "0x10", "1234567890123456789",
+		"12a", "-1",
 	};
 	static const char *const ids[] = { "v1", "v22", "buf.0", "x", "v1#", "" };	/* 4 valid */
 	static const char *const ends[] = {
@@ -234,7 +235,7 @@ static size_t random_line(char *out, bool valid)
 		n += (size_t)sprintf(out + n, "%s%u", PICK(sep), rnd(valid ? 2 : 3));
 	else if (strcmp(op, "switch") && strcmp(op, "vunmap") && (valid || rnd(30)))
 		n += (size_t)sprintf(out + n, "%s%s", PICK(sep),
-				     rnd(10) ? nums[rnd(6)] : nums[rnd(valid ? 10 : 13)]);
+				     rnd(10) ? nums[rnd(8)] : nums[rnd(valid ? 14 : 16)]);
 	if (!valid && !rnd(200)) {
 		memcpy(out + n, "\0\n", 2);	/* binary data */
 		return n + 2;
