@@ -274,6 +274,18 @@ struct task_slot {
 	uint32_t idx;
 };
 
+/*
+ * Tasks interleave, so a one-entry cache of the last name mostly misses;
+ * a small direct-mapped one, indexed by a multiply of the first word, finds
+ * most lines' task without hashing the whole name.
+ */
+#define RECENT 64
+
+static inline struct task_slot *recent_slot(struct task_slot *recent, uint64_t key)
+{
+	return &recent[(key * 0x9E3779B97F4A7C15ull) >> 58];
+}
+
 struct trace_reader {
 	int fd;
 	char *name;		/* as printed: the path, or <stdin> */
@@ -294,7 +306,7 @@ struct trace_reader {
 	size_t nlen, ncap;
 	uint32_t *name_off;	/* index -> offset in names[] */
 	size_t ntasks, offcap;
-	struct task_slot last;	/* one-entry cache: the previous line's task */
+	struct task_slot recent[RECENT];	/* a cache of the table, by recent_slot() */
 };
 
 int trace_open(struct trace_reader **out, const char *path, struct diag *d)
@@ -575,14 +587,14 @@ static int grow_buf(void *p, size_t *cap, size_t need, size_t sz)
 static inline int64_t task_find(struct trace_reader *r, const char *s, size_t n)
 {
 	uint64_t key = word(s, n);
-	struct task_slot *t;
+	struct task_slot *t, *c = recent_slot(r->recent, key);
 
-	if (slot_is(r, &r->last, key, s, n))
-		return r->last.idx;
+	if (slot_is(r, c, key, s, n))
+		return c->idx;
 	t = slot_for(r, key, name_hash(key, s, n), s, n);
 	if (!t->len)
 		return -1;
-	r->last = *t;
+	*c = *t;
 	return t->idx;
 }
 
@@ -590,10 +602,10 @@ static inline int64_t task_find(struct trace_reader *r, const char *s, size_t n)
 static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
 {
 	uint64_t key = word(s, n), h;
-	struct task_slot *t;
+	struct task_slot *t, *c = recent_slot(r->recent, key);
 
-	if (slot_is(r, &r->last, key, s, n))
-		return r->last.idx;
+	if (slot_is(r, c, key, s, n))
+		return c->idx;
 	h = name_hash(key, s, n);
 	t = slot_for(r, key, h, s, n);
 	if (!t->len) {
@@ -612,7 +624,7 @@ static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
 		r->name_off[r->ntasks++] = (uint32_t)r->nlen;
 		r->nlen += n + 1;
 	}
-	r->last = *t;
+	*c = *t;
 	return t->idx;
 }
 
@@ -917,19 +929,14 @@ static size_t fast_event(struct trace_reader *r, const char *p, struct engine_ev
 	return i;
 }
 
-int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
+/* trace_next() for any line: blank lines, comments, errors, the buffer's end. */
+static __attribute__((noinline)) int next_general(struct trace_reader *r,
+						  struct engine_event *ev, struct diag *d)
 {
 	const char *p;
 	size_t n, i;
 	int got;
 
-	if (!r->pending && (n = fast_event(r, r->buf + r->start, ev)) != 0) {
-		r->start += n + 1;
-		ev->line = ++r->lineno;
-		r->started = true;
-		r->events++;
-		return 1;
-	}
 	for (;;) {
 		if (r->pending) {
 			r->pending = false;
@@ -962,4 +969,17 @@ int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
 		r->events++;
 		return 1;
 	}
+}
+
+int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
+{
+	size_t n;
+
+	if (r->pending || (n = fast_event(r, r->buf + r->start, ev)) == 0)
+		return next_general(r, ev, d);
+	r->start += n + 1;
+	ev->line = ++r->lineno;
+	r->started = true;
+	r->events++;
+	return 1;
 }
