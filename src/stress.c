@@ -17,7 +17,6 @@ struct run {
 	struct stress_result *r;
 	struct engine *e;
 	struct gen *g;
-	struct cost_weights cw;
 	uint64_t last_cycles, last_wakeups;
 	uint64_t *clock;	/* per CPU, cycles */
 	uint32_t *nq;		/* per CPU, tasks in its run queue */
@@ -125,7 +124,7 @@ static int operate(struct run *run, uint32_t t, uint32_t cpu, struct gen_op *op)
 
 	if (rc)
 		return rc;
-	now = cost_cycles(&run->cw, pr);
+	now = engine_priced(run->e);
 	cost = now - run->last_cycles + op->copies * run->c->costs.cycles[COST_PAGE_COPY]
 		+ op->bounces * run->c->costs.cycles[COST_BOUNCE_COPY];
 	run->last_cycles = now;
@@ -272,6 +271,7 @@ static void totals(struct run *run)
 int stress_run(const struct stress_config *c, struct stress_result *r, struct diag *d)
 {
 	struct run run = { .c = c, .r = r };
+	struct engine_prims prices;
 	unsigned i;
 	int rc;
 
@@ -296,7 +296,8 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 		rc = d->status;
 		goto out;
 	}
-	cost_weights(&c->costs, &run.cw);
+	cost_prices(&c->costs, &prices);
+	engine_set_prices(run.e, &prices);
 	run.pr = engine_prims(run.e);
 	for (i = 0; i < c->gen.cpus; i++)
 		run.nq[i] = (c->gen.tasks - i + c->gen.cpus - 1) / c->gen.cpus;

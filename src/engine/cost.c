@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "engine.h"
+#include "internal.h"
 
 #define NPRIMS (sizeof(struct engine_prims) / sizeof(uint64_t))
 
@@ -31,4 +31,21 @@ void engine_prims_add(struct engine_prims *sum, const struct engine_prims *d)
 
 	for (i = 0; i < NPRIMS; i++)
 		s[i] += x[i];
+}
+
+/* The priced total of the counts so far; PRIM_ADD keeps it from here on. */
+void engine_set_prices(struct engine *e, const struct engine_prims *w)
+{
+	const uint64_t *x = (const uint64_t *)&e->pr, *p = (const uint64_t *)w;
+	size_t i;
+
+	e->price = *w;
+	e->priced = 0;
+	for (i = 0; i < NPRIMS; i++)
+		e->priced += p[i] * x[i];
+}
+
+uint64_t engine_priced(const struct engine *e)
+{
+	return e->priced;
 }

@@ -92,19 +92,11 @@ static void weigh(const struct cost_model *m, uint64_t w[], int cat[])
 	w[FIELD(vmap_searches)] = c[COST_VMAP_ALLOC], cat[FIELD(vmap_searches)] = CAT_VMAP;
 }
 
-void cost_weights(const struct cost_model *m, struct cost_weights *out)
+void cost_prices(const struct cost_model *m, struct engine_prims *out)
 {
-	size_t n = sizeof(out->w) / sizeof(out->w[0]), i;
-	uint64_t w[sizeof(out->w) / sizeof(out->w[0])];
-	int cat[sizeof(out->w) / sizeof(out->w[0])];
+	int cat[sizeof(*out) / sizeof(uint64_t)];
 
-	weigh(m, w, cat);
-	out->n = 0;
-	for (i = 0; i < n; i++)
-		if (w[i]) {
-			out->field[out->n] = (uint32_t)i;
-			out->w[out->n++] = w[i];
-		}
+	weigh(m, (uint64_t *)out, cat);
 }
 
 void cost_split(const struct cost_model *m, const struct engine_prims *p, uint64_t copies,

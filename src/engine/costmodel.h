@@ -38,25 +38,8 @@ int cost_category_is_mapping(enum cost_category c);
 
 void cost_model_default(struct cost_model *m, uint32_t cpus, uint32_t last_pkmap);
 
-/* The priced primitives and their weights, flattened for the hot path. */
-struct cost_weights {
-	unsigned n;
-	uint32_t field[sizeof(struct engine_prims) / sizeof(uint64_t)];
-	uint64_t w[sizeof(struct engine_prims) / sizeof(uint64_t)];
-};
-void cost_weights(const struct cost_model *m, struct cost_weights *out);
-
-/* Cycles of the primitives in p (cumulative or a difference). */
-static inline uint64_t cost_cycles(const struct cost_weights *cw, const struct engine_prims *p)
-{
-	const uint64_t *x = (const uint64_t *)p;
-	uint64_t sum = 0;
-	unsigned i;
-
-	for (i = 0; i < cw->n; i++)
-		sum += cw->w[i] * x[cw->field[i]];
-	return sum;
-}
+/* Each primitive's cycles, as engine_set_prices() takes them. */
+void cost_prices(const struct cost_model *m, struct engine_prims *out);
 
 /* Totals by category for primitive counts p plus page and bounce copies. */
 void cost_split(const struct cost_model *m, const struct engine_prims *p, uint64_t copies,

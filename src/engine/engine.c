@@ -201,7 +201,7 @@ static inline __attribute__((always_inline)) void exec(struct engine *e, uint32_
 	struct task *t = &e->tasks[ti];
 	uint64_t a = ev->arg, line = ev->line;
 
-	e->pr.events++;
+	PRIM_ADD(e, events, 1);
 	if (ev->op == ENGINE_CPU) {
 		op_cpu(e, t, ti, a, line);	/* runs on the new CPU, after the move */
 		return;
@@ -228,7 +228,8 @@ void exec_event(struct engine *e, uint32_t ti, const struct engine_event *ev)
 }
 
 /* The engine_submit() cases off the usual path: a bad event, a new task, no id. */
-static int submit_rare(struct engine *e, const struct engine_event *ev)
+static __attribute__((noinline)) int submit_rare(struct engine *e,
+						 const struct engine_event *ev)
 {
 	if (e->oom)
 		return ENGINE_ENOMEM;

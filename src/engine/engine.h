@@ -20,7 +20,9 @@
  * Costing one event (for a cost model): copy *engine_prims(e) before
  * engine_submit() and subtract it from the value after (engine_prims_sub()).
  * The difference includes everything the event caused: wake-ups, the
- * retries of woken tasks and the deferred events they ran.
+ * retries of woken tasks and the deferred events they ran.  A model that is
+ * linear in the primitives can instead give their prices once
+ * (engine_set_prices()) and subtract engine_priced() before from after.
  *
  * Errors (the trace's mistakes, S7.5) are reported through the callback as
  * they happen, in order; the engine keeps none of them.
@@ -207,6 +209,16 @@ size_t engine_finish(struct engine *e);
 
 const struct engine_counters *engine_counters(const struct engine *e);
 const struct engine_prims *engine_prims(const struct engine *e);
+
+/*
+ * Prices per primitive, each a field of w (zero: free).  From then on
+ * engine_priced() is the sum over the fields of price x count (mod 2^64),
+ * the counts so far included, kept up to date as primitives are counted:
+ * costing an event is one subtraction instead of a pass over the fields.
+ */
+void engine_set_prices(struct engine *e, const struct engine_prims *w);
+uint64_t engine_priced(const struct engine *e);
+
 const struct engine_params *engine_get_params(const struct engine *e);
 
 /* Introspection (reports, deadlock output, tests). */

@@ -173,6 +173,8 @@ struct engine {
 	void *ctx;
 	struct engine_counters c;
 	struct engine_prims pr;
+	struct engine_prims price;	/* engine_set_prices(); zero by default */
+	uint64_t priced;	/* the dot product of price and pr, kept by PRIM_ADD */
 
 	struct task *tasks;
 	size_t ntasks, taskcap;
@@ -199,6 +201,13 @@ struct engine {
 	char detail[192];	/* error detail being built */
 	size_t dlen;
 };
+
+/* Count n more of primitive f (a field of struct engine_prims), priced. */
+#define PRIM_ADD(e, f, n) do { \
+	uint64_t n_ = (n); \
+	(e)->pr.f += n_; \
+	(e)->priced += (e)->price.f * n_; \
+} while (0)
 
 /* errors and their details (engine.c) */
 void err_begin(struct engine *e);
@@ -240,7 +249,7 @@ static inline void local_push(struct engine *e, struct task *t, uint64_t pfn)
 	t->handles[t->nhandles++] = (struct handle){ pfn, t->cpu, t->depth };
 	t->stack[t->depth++] = pfn;
 	e->c.local.pte_sets++;
-	e->pr.pte_writes++;
+	PRIM_ADD(e, pte_writes, 1);
 	if (t->depth > e->c.local.max_depth)
 		e->c.local.max_depth = t->depth;
 }
@@ -251,8 +260,8 @@ static inline void local_pop(struct engine *e, struct task *t)
 	t->depth--;
 	e->c.local.pte_clears++;
 	e->c.local.invlpg++;
-	e->pr.pte_clears++;
-	e->pr.invlpg++;
+	PRIM_ADD(e, pte_clears, 1);
+	PRIM_ADD(e, invlpg, 1);
 }
 
 /* The task's newest local address, or NULL. */

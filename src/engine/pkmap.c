@@ -94,7 +94,7 @@ static void flush_all_zero(struct engine *e)
 	uint32_t w;
 
 	e->c.pkmap.flush_calls++;
-	e->pr.pkmap_flush_walks++;
+	PRIM_ADD(e, pkmap_flush_walks, 1);
 	for (w = 0; w < pk->words; w++) {
 		uint64_t bits = pk->one[w];
 
@@ -111,9 +111,9 @@ static void flush_all_zero(struct engine *e)
 	}
 	if (reclaimed) {
 		e->c.pkmap.reclaimed += reclaimed;
-		e->pr.pte_clears += reclaimed;
+		PRIM_ADD(e, pte_clears, reclaimed);
 		e->c.pkmap.tlb_flushes++;
-		e->pr.tlb_flush_pkmap++;
+		PRIM_ADD(e, tlb_flush_pkmap, 1);
 	}
 }
 
@@ -130,19 +130,19 @@ static uint32_t scan(struct engine *e)
 
 	i = find_set(pk->zero, last + 1, pk->n);
 	if (i != NIL) {
-		e->pr.pkmap_probes += i - last;
+		PRIM_ADD(e, pkmap_probes, i - last);
 		pk->cursor = i;
 		return i;
 	}
-	e->pr.pkmap_probes += pk->n - 1 - last;
+	PRIM_ADD(e, pkmap_probes, pk->n - 1 - last);
 	flush_all_zero(e);
 	i = find_set(pk->zero, 0, pk->n);
 	if (i != NIL) {
-		e->pr.pkmap_probes += (uint64_t)i + 1;
+		PRIM_ADD(e, pkmap_probes, (uint64_t)i + 1);
 		pk->cursor = i;
 		return i;
 	}
-	e->pr.pkmap_probes += pk->n;
+	PRIM_ADD(e, pkmap_probes, pk->n);
 	pk->cursor = pk->n - 1;
 	return NIL;
 }
@@ -243,7 +243,7 @@ static bool entry_install(struct engine *e, uint32_t i, uint64_t pfn)
 	bit_set(pk->one, i);
 	pk->count[i] = 1;
 	pk->page[i] = pfn;
-	e->pr.pte_writes++;
+	PRIM_ADD(e, pte_writes, 1);
 	return true;
 }
 
@@ -256,7 +256,7 @@ static uint32_t kmap_high(struct engine *e, uint32_t ti, uint64_t pfn)
 	struct pkmap *pk = &e->pk;
 	uint32_t i;
 
-	e->pr.pkmap_lookups++;
+	PRIM_ADD(e, pkmap_lookups, 1);
 	i = pmap_get(&pk->where, pfn, 0);
 	if (i != NIL) {
 		e->c.pkmap.hits++;
@@ -329,7 +329,7 @@ void op_kunmap(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint
 		return;
 	}
 	hold_remove(e, ti, pfn);
-	e->pr.pkmap_lookups++;
+	PRIM_ADD(e, pkmap_lookups, 1);
 	i = pmap_get(&pk->where, pfn, 0);
 	if (--pk->count[i] == 1) {
 		bit_set(pk->one, i);

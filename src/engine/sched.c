@@ -18,17 +18,17 @@ void sched_out(struct engine *e, struct task *t)
 	e->c.local.sched_out_unmaps += t->depth;
 	e->c.local.pte_clears += t->depth;
 	e->c.local.invlpg += t->depth;
-	e->pr.pte_clears += t->depth;
-	e->pr.invlpg += t->depth;
-	e->pr.sched_outs++;
+	PRIM_ADD(e, pte_clears, t->depth);
+	PRIM_ADD(e, invlpg, t->depth);
+	PRIM_ADD(e, sched_outs, 1);
 }
 
 void sched_in(struct engine *e, struct task *t)
 {
 	e->c.local.sched_in_maps += t->depth;
 	e->c.local.pte_sets += t->depth;
-	e->pr.pte_writes += t->depth;
-	e->pr.sched_ins++;
+	PRIM_ADD(e, pte_writes, t->depth);
+	PRIM_ADD(e, sched_ins, 1);
 }
 
 static void atomic_switch_error(struct engine *e, uint32_t ti, uint64_t line, const char *why)
@@ -75,7 +75,7 @@ void op_cpu(struct engine *e, struct task *t, uint32_t ti, uint64_t cpu, uint64_
 			if (e->current[t->cpu] == ti)
 				e->current[t->cpu] = NIL;
 			t->cpu = (uint32_t)cpu;
-			e->pr.migrations++;
+			PRIM_ADD(e, migrations, 1);
 		}
 	}
 	run_on_cpu(e, ti, line);
@@ -109,7 +109,7 @@ void task_sleep(struct engine *e, uint32_t ti, uint64_t pfn, uint64_t line)
 	struct task *t = &e->tasks[ti];
 
 	e->c.pkmap.sleeps++;
-	e->pr.sleeps++;
+	PRIM_ADD(e, sleeps, 1);
 	t->asleep = true;
 	t->sleep_pfn = pfn;
 	t->sleep_line = line;
@@ -135,7 +135,7 @@ void wake_all(struct engine *e)
 	e->nwoken += n;
 	q->head = q->len = 0;
 	e->c.pkmap.wakeups += n;
-	e->pr.wakeups += n;
+	PRIM_ADD(e, wakeups, n);
 }
 
 static int push_frame(struct engine *e, uint32_t task, size_t first, size_t end)

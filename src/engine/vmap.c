@@ -181,12 +181,12 @@ static void purge(struct engine *e)
 	size_t i;
 
 	e->c.vmap.purges++;
-	e->pr.vmap_purges++;
+	PRIM_ADD(e, vmap_purges, 1);
 	if (!vm->nlazy)
 		return;
 	e->c.vmap.tlb_flushes++;
-	e->pr.tlb_flush_vmap++;
-	e->pr.vmap_purged_pages += vm->lazy_pages;
+	PRIM_ADD(e, tlb_flush_vmap, 1);
+	PRIM_ADD(e, vmap_purged_pages, vm->lazy_pages);
 	for (i = 0; i < vm->nlazy; i++)
 		if (vtree_insert(&vm->free, vm->lazy[i].start, vm->lazy[i].pages) < 0)
 			e->oom = true;
@@ -199,11 +199,11 @@ static int area_alloc(struct engine *e, uint64_t need, uint64_t *start)
 {
 	struct vmapper *vm = &e->vm;
 
-	e->pr.vmap_searches++;
+	PRIM_ADD(e, vmap_searches, 1);
 	if (need <= vm->pages && vtree_alloc(&vm->free, need, start) == 0)
 		return 0;
 	purge(e);
-	e->pr.vmap_searches++;
+	PRIM_ADD(e, vmap_searches, 1);
 	if (need <= vm->pages && vtree_alloc(&vm->free, need, start) == 0)
 		return 0;
 	return -1;
@@ -261,9 +261,9 @@ void op_vmap(struct engine *e, struct task *t, uint32_t ti, const char *id, uint
 		return;
 	}
 	e->c.vmap.maps++;
-	e->pr.vmap_allocs++;
-	e->pr.vmap_pages_mapped += pages;
-	e->pr.pte_writes += pages;
+	PRIM_ADD(e, vmap_allocs, 1);
+	PRIM_ADD(e, vmap_pages_mapped, pages);
+	PRIM_ADD(e, pte_writes, pages);
 	vm->live_bytes += pages * PAGE;
 	if (vm->live_bytes > e->c.vmap.peak_bytes)
 		e->c.vmap.peak_bytes = vm->live_bytes;
@@ -292,8 +292,8 @@ void op_vunmap(struct engine *e, struct task *t, uint32_t ti, const char *id, ui
 	r = (struct vrange){ b->start, b->pages + 1 };
 	bind_del(vm, b);
 	e->c.vmap.unmaps++;
-	e->pr.vmap_pages_unmapped += r.pages - 1;
-	e->pr.pte_clears += r.pages - 1;
+	PRIM_ADD(e, vmap_pages_unmapped, r.pages - 1);
+	PRIM_ADD(e, pte_clears, r.pages - 1);
 	vm->live_bytes -= (r.pages - 1) * PAGE;
 	if (grow(&vm->lazy, &vm->lazycap, vm->nlazy + 1, sizeof(*vm->lazy)) < 0) {
 		e->oom = true;

@@ -42,8 +42,31 @@ static const char *counter_relations(const struct engine *e)
 	return NULL;
 }
 
+/* engine_priced() is the dot product of the prices and the counts (mod 2^64). */
+static const char *priced_total(const struct engine *e, const struct engine_prims *price)
+{
+	const uint64_t *w = (const uint64_t *)price, *x = (const uint64_t *)engine_prims(e);
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(*price) / sizeof(uint64_t); i++)
+		sum += w[i] * x[i];
+	return sum == engine_priced(e) ? NULL : "engine_priced() != prices x primitive counts";
+}
+
+/* Prices from 0 to 9999, or now and then one that makes the total wrap. */
+static void random_prices(struct engine_prims *price)
+{
+	uint64_t *w = (uint64_t *)price;
+	size_t i;
+
+	for (i = 0; i < sizeof(*price) / sizeof(uint64_t); i++)
+		w[i] = below(8) ? below(10000) : 0x9E3779B97F4A7C15ull + below(1000);
+}
+
 static void random_with_mistakes(uint64_t seed)
 {
+	struct engine_prims price;
 	static const uint32_t pools[] = { 1, 2, 4, 8, 16 };
 	struct engine_params p;
 	struct engine *e;
@@ -75,10 +98,16 @@ static void random_with_mistakes(uint64_t seed)
 		snprintf(id, sizeof(id), "v%u", below(10));
 		if (op == ENGINE_VMAP)
 			arg = below(6) ? below(8) : below(80);
+		if (i == (uint32_t)events / 3) {	/* prices set mid-run count what came before */
+			random_prices(&price);
+			engine_set_prices(e, &price);
+		}
 		ev_id(e, t, op, id, arg);
 		why = engine_check(e);
 		if (!why)
 			why = counter_relations(e);
+		if (!why && i >= (uint32_t)events / 3)
+			why = priced_total(e, &price);
 	}
 	engine_finish(e);
 	if (!why)
