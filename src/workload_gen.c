@@ -50,6 +50,7 @@ struct gen {
 	struct rng rng;
 	struct zipf zipf;
 	struct range_index low, high;
+	struct range_index ws;		/* the working set: its highmem pages, then its lowmem ones */
 	uint64_t n_pages, n_high, perm;
 	struct gtask *tasks;
 	uint64_t now;			/* operations so far */
@@ -118,10 +119,42 @@ static int index_ranges(struct range_index *ri, const struct page_ranges *r)
 	return 0;
 }
 
-/* The i-th RAM page of a set of ranges. */
+/*
+ * The working set's pages as one list of ranges, its n_high highmem pages
+ * (indexes 0 to n_high - 1) first, then its lowmem ones, so that finding a
+ * page is one lookup; cum[n] is a sentinel above every index.
+ */
+static int index_working_set(struct gen *g)
+{
+	const struct range_index *part[2] = { &g->high, &g->low };
+	uint64_t want[2] = { g->n_high, g->n_pages - g->n_high }, at = 0;
+	struct range_index *ws = &g->ws;
+	unsigned p, j;
+
+	ws->start = malloc((g->high.n + g->low.n + 1) * sizeof(uint64_t));
+	ws->cum = malloc((g->high.n + g->low.n + 1) * sizeof(uint64_t));
+	if (!ws->start || !ws->cum)
+		return -1;
+	ws->n = 0;
+	for (p = 0; p < 2; p++) {
+		for (j = 0; j < part[p]->n && part[p]->cum[j] < want[p]; j++) {
+			ws->start[ws->n] = part[p]->start[j];
+			ws->cum[ws->n++] = at + part[p]->cum[j];
+		}
+		at += want[p];
+	}
+	ws->cum[ws->n] = UINT64_MAX;
+	ws->pages = at;
+	return 0;
+}
+
+/* The i-th page of the working set: mostly in the first range, else by bisection. */
 static inline uint64_t nth_page(const struct range_index *ri, uint64_t i)
 {
 	unsigned lo = 0, hi = ri->n;
+
+	if (i < ri->cum[1])
+		return ri->start[0] + i;	/* cum[0] is 0 */
 
 	while (hi - lo > 1) {
 		unsigned mid = (lo + hi) / 2;
@@ -219,8 +252,8 @@ struct gen *gen_new(const struct gen_config *c, gen_emit_fn emit, void *ctx, str
 		gen_free(g);
 		return NULL;
 	}
-	if (g->w->pattern == PATTERN_ZIPF &&
-	    zipf_init(&g->zipf, g->n_pages, g->w->zipf_s, g->perm) < 0) {
+	if (index_working_set(g) < 0 || (g->w->pattern == PATTERN_ZIPF &&
+	    zipf_init(&g->zipf, g->n_pages, g->w->zipf_s, g->perm) < 0)) {
 		gen_free(g);
 		diag_set(d, EXIT_IO, "out of memory");
 		return NULL;
@@ -242,6 +275,8 @@ void gen_free(struct gen *g)
 	free(g->low.cum);
 	free(g->high.start);
 	free(g->high.cum);
+	free(g->ws.start);
+	free(g->ws.cum);
 	free(g->tasks);
 	zipf_free(&g->zipf);
 	for (i = 0; i < WORKLOAD_MAX_MIX; i++) {
@@ -268,7 +303,7 @@ static uint64_t page(struct gen *g, struct gtask *t)
 	default:
 		i = rng_below(&g->rng, g->n_pages);
 	}
-	return i < g->n_high ? nth_page(&g->high, i) : nth_page(&g->low, i - g->n_high);
+	return nth_page(&g->ws, i);
 }
 
 static int flush(struct gen *g)
