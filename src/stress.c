@@ -66,20 +66,18 @@ static int emit_traced(struct run *run, struct engine_event *evs, size_t n)
 static int emit(void *ctx, struct engine_event *evs, size_t n)
 {
 	struct run *run = ctx;
-	struct engine *eng = run->e;
-	uint64_t *events = &run->r->events;
-	size_t i;
+	uint64_t first = run->r->events + 1;
+	size_t i, done;
 	int rc;
 
 	if (run->c->trace)
 		return emit_traced(run, evs, n);
-	for (i = 0; i < n; i++) {
-		evs[i].line = ++*events + STRESS_TRACE_HEADER_LINES;
-		rc = engine_submit(eng, &evs[i]);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	for (i = 0; i < n; i++)
+		evs[i].line = first + i + STRESS_TRACE_HEADER_LINES;
+	rc = engine_submit_all(run->e, evs, n, &done);
+	/* every event the engine was given counts, a refused one too */
+	run->r->events += rc ? done + 1 : n;
+	return rc;
 }
 
 /* Per kind only: the histogram of all operations is their sum, made at the end. */

@@ -260,7 +260,9 @@ static inline bool usual_event(const struct engine *e, const struct engine_event
 	       (ev->id || (!ev->idlen && ev->op != ENGINE_VMAP && ev->op != ENGINE_VUNMAP));
 }
 
-int engine_submit(struct engine *e, const struct engine_event *ev)
+/* engine_submit(), inline in it and in engine_submit_all()'s loop. */
+static inline __attribute__((always_inline)) int submit(struct engine *e,
+							const struct engine_event *ev)
 {
 	struct task *t;
 	int rc;
@@ -274,6 +276,23 @@ int engine_submit(struct engine *e, const struct engine_event *ev)
 	if (e->woke)
 		sched_settle(e);
 	return e->oom ? ENGINE_ENOMEM : ENGINE_OK;
+}
+
+int engine_submit(struct engine *e, const struct engine_event *ev)
+{
+	return submit(e, ev);
+}
+
+int engine_submit_all(struct engine *e, const struct engine_event *ev, size_t n, size_t *done)
+{
+	size_t i;
+	int rc = ENGINE_OK;
+
+	for (i = 0; i < n && rc == ENGINE_OK; i++)
+		rc = submit(e, &ev[i]);
+	if (done)
+		*done = rc == ENGINE_OK ? i : i - 1;
+	return rc;
 }
 
 size_t engine_finish(struct engine *e)

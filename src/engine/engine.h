@@ -201,6 +201,14 @@ void engine_free(struct engine *e);
 int engine_submit(struct engine *e, const struct engine_event *ev);
 
 /*
+ * engine_submit() of ev[0], ev[1] ... ev[n - 1] in turn, up to the first
+ * that does not return ENGINE_OK: ENGINE_OK, or that one's result.  *done
+ * (if not NULL): how many returned ENGINE_OK.  One call for a batch of
+ * events, for callers that have them at hand together.
+ */
+int engine_submit_all(struct engine *e, const struct engine_event *ev, size_t n, size_t *done);
+
+/*
  * End of trace: if tasks are still asleep this is a deadlock (S7.2), one
  * ENGINE_ERR_DEADLOCK error per sleeper in queue order.  Returns the number
  * of sleepers (0: no deadlock).  Later calls do nothing and return the same.
