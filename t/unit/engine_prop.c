@@ -119,6 +119,91 @@ static void random_with_mistakes(uint64_t seed)
 	engine_free(e);
 }
 
+/* ---- engine_submit_all(): the same as engine_submit() event by event ---- */
+
+struct err_sum {
+	uint64_t n, h;
+};
+
+static void sum_error(void *ctx, const struct engine_error *err)
+{
+	struct err_sum *s = ctx;
+
+	s->n++;
+	s->h = (s->h ^ (err->line * 31 + err->task * 7 + (uint64_t)err->kind)) * 0x100000001B3ull;
+}
+
+static void batches(uint64_t seed)
+{
+	static const char *const ids[] = { "v0", "v1", "v2", "v3" };
+	static struct engine_event evs[3000];
+	struct err_sum sa = { 0, 0 }, sb = { 0, 0 };
+	struct engine_params p;
+	struct engine *a, *b;
+	size_t n = sizeof(evs) / sizeof(evs[0]), i, done = 0;
+	uint32_t ntasks = 0;
+	int ra = 0, rb = 0;
+
+	rng = seed;
+	engine_params_default(&p);
+	p.last_pkmap = 4;
+	p.cpus = 2;
+	p.max_low_pfn = 1000;
+	p.vmalloc_end = p.vmalloc_start + 4096 * 40;
+	for (i = 0; i < n; i++) {
+		uint32_t t = below(6) % (ntasks + 1);
+		int op = (int)below(ENGINE_NOPS);
+
+		ntasks += t == ntasks;
+		evs[i] = (struct engine_event){ i + 1, below(5) ? 1000 + below(12) : below(1000), NULL,
+						0, t, (uint8_t)op };
+		if (op == ENGINE_CPU)
+			evs[i].arg = below(2);
+		if (op == ENGINE_VMAP || op == ENGINE_VUNMAP) {
+			evs[i].id = ids[below(4)];
+			evs[i].idlen = 2;
+			evs[i].arg = below(10);
+		}
+	}
+	a = engine_new(&p, sum_error, &sa);
+	b = engine_new(&p, sum_error, &sb);
+	for (i = 0; i < n && !ra; i++)
+		ra = engine_submit(a, &evs[i]);
+	for (i = 0; i < n && !rb; i += done) {
+		size_t k = 1 + below(70);
+
+		rb = engine_submit_all(b, &evs[i], k < n - i ? k : n - i, &done);
+	}
+	tap_ok(!ra && !rb && sa.n == sb.n && sa.h == sb.h &&
+	       !memcmp(engine_counters(a), engine_counters(b), sizeof(struct engine_counters)) &&
+	       !memcmp(engine_prims(a), engine_prims(b), sizeof(struct engine_prims)),
+	       "seed %" PRIu64 ": batches of 1 to 70 events do what single events do (%" PRIu64
+	       " errors)", seed, sa.n);
+	engine_free(a);
+	engine_free(b);
+}
+
+/* A refused event ends the batch: its result, and how many ran before it. */
+static void batch_stops(void)
+{
+	struct engine_event evs[4] = {
+		{ 1, 1001, NULL, 0, 0, ENGINE_KMAP_LOCAL },
+		{ 2, 1001, NULL, 0, 0, ENGINE_KUNMAP_LOCAL },
+		{ 3, 1002, NULL, 0, 5, ENGINE_KMAP_LOCAL },	/* task 5 of 1: refused */
+		{ 4, 1003, NULL, 0, 0, ENGINE_KMAP_LOCAL },
+	};
+	struct engine *e = mk(16, 1);
+	size_t done = 99;
+	int rc = engine_submit_all(e, evs, 4, &done);
+
+	tap_ok(rc == ENGINE_EINVAL && done == 2 && engine_counters(e)->local.maps == 1,
+	       "engine_submit_all stops at a refused event (rc %d, %zu done)", rc, done);
+	rc = engine_submit_all(e, evs, 2, &done);
+	tap_ok(rc == ENGINE_OK && done == 2 && engine_submit_all(e, evs, 0, NULL) == ENGINE_OK,
+	       "... and runs a whole batch, or none");
+	engine_free(e);
+}
+
 /* ---- a mistake-free workload ---- */
 
 #define NT 24
@@ -280,6 +365,9 @@ int main(void)
 
 	for (seed = 1; seed <= 150; seed++)
 		random_with_mistakes(seed);
+	for (seed = 1; seed <= 20; seed++)
+		batches(seed);
+	batch_stops();
 	mistake_free(7, 200000);
 	mistake_free(8, 200000);
 	return tap_done();
