@@ -314,13 +314,31 @@ static int flush(struct gen *g)
 	return n ? g->emit(g->ctx, g->buf, n) : 0;
 }
 
+#define BUF_EVENTS (sizeof(((struct gen *)0)->buf) / sizeof(struct engine_event))
+
 /* The next free event in the buffer, the buffer handed on first if full (*rc). */
 static inline struct engine_event *ev_slot(struct gen *g, int *rc)
 {
 	*rc = 0;
-	if (g->nbuf == sizeof(g->buf) / sizeof(g->buf[0]))
+	if (g->nbuf == BUF_EVENTS)
 		*rc = flush(g);
 	return &g->buf[g->nbuf++];
+}
+
+/*
+ * Room for n more events (n <= BUF_EVENTS): the buffer is handed on first if
+ * they would not fit.  The engine sees the same events in the same order
+ * whatever the batches.
+ */
+static inline int ev_room(struct gen *g, size_t n)
+{
+	return g->nbuf + n > BUF_EVENTS ? flush(g) : 0;
+}
+
+/* Queue one event where ev_room() made room. */
+static inline void put(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg)
+{
+	g->buf[g->nbuf++] = (struct engine_event){ .arg = arg, .task = task, .op = (uint8_t)op };
 }
 
 /* Queue one event (emit() numbers its line). */
@@ -368,19 +386,20 @@ static int copy(struct gen *g, uint32_t task, struct gtask *t, bool atomic, bool
 	enum engine_op map = atomic ? ENGINE_KMAP_ATOMIC : ENGINE_KMAP_LOCAL;
 	enum engine_op unmap = atomic ? ENGINE_KUNMAP_ATOMIC : ENGINE_KUNMAP_LOCAL;
 	uint64_t a = page(g, t), b = two ? page(g, t) : 0;
-	int rc = ev(g, task, map, a);
+	int rc = ev_room(g, two ? 6 : 3);
 
-	if (!rc && two)
-		rc = ev(g, task, map, b);
-	if (!rc)
-		rc = ev(g, task, ENGINE_TOUCH, a);
-	if (!rc && two)
-		rc = ev(g, task, ENGINE_TOUCH, b);
-	if (!rc && two)
-		rc = ev(g, task, unmap, b);
-	if (!rc)
-		rc = ev(g, task, unmap, a);
-	return rc;
+	if (rc)
+		return rc;
+	put(g, task, map, a);
+	if (two)
+		put(g, task, map, b);
+	put(g, task, ENGINE_TOUCH, a);
+	if (two) {
+		put(g, task, ENGINE_TOUCH, b);
+		put(g, task, unmap, b);
+	}
+	put(g, task, unmap, a);
+	return 0;
 }
 
 /* The next nested kmap() of a kmap_hold: map and touch one more page. */
