@@ -83,11 +83,10 @@ static int alias_table(struct zipf *z)
 	uint32_t n = (uint32_t)z->n, *small = NULL, *large = NULL, ns = 0, nl = 0, i;
 	double *p = malloc(n * sizeof(*p)), sum = 0;
 
-	z->prob = malloc(n * sizeof(*z->prob));
-	z->alias = malloc(n * sizeof(*z->alias));
+	z->table = malloc(n * sizeof(*z->table));
 	small = malloc(n * sizeof(*small));
 	large = malloc(n * sizeof(*large));
-	if (!p || !z->prob || !z->alias || !small || !large) {
+	if (!p || !z->table || !small || !large) {
 		free(p);
 		free(small);
 		free(large);
@@ -108,8 +107,8 @@ static int alias_table(struct zipf *z)
 	while (ns && nl) {
 		uint32_t a = small[--ns], b = large[nl - 1];
 
-		z->prob[a] = (uint32_t)(p[a] * 4294967296.0);
-		z->alias[a] = b;
+		z->table[a].prob = (uint32_t)(p[a] * 4294967296.0);
+		z->table[a].alias = b;
 		p[b] -= 1 - p[a];
 		if (p[b] < 1) {
 			nl--;
@@ -117,12 +116,12 @@ static int alias_table(struct zipf *z)
 		}
 	}
 	while (nl) {
-		z->prob[large[--nl]] = UINT32_MAX;
-		z->alias[large[nl]] = large[nl];
+		--nl;
+		z->table[large[nl]] = (struct zipf_slot){ UINT32_MAX, large[nl] };
 	}
 	while (ns) {			/* rounding leftovers: take them whole */
-		z->prob[small[--ns]] = UINT32_MAX;
-		z->alias[small[ns]] = small[ns];
+		--ns;
+		z->table[small[ns]] = (struct zipf_slot){ UINT32_MAX, small[ns] };
 	}
 	free(p);
 	free(small);
@@ -135,7 +134,7 @@ int zipf_init(struct zipf *z, uint64_t n, double s, uint64_t mult)
 	z->n = n;
 	z->s = s;
 	z->mult = mult;
-	z->prob = z->alias = NULL;
+	z->table = NULL;
 	z->h_x1 = h_integral(z, 1.5) - 1;
 	z->h_n = h_integral(z, (double)n + 0.5);
 	z->s_const = 2 - h_integral_inverse(z, h_integral(z, 2.5) - h(z, 2));
@@ -144,9 +143,8 @@ int zipf_init(struct zipf *z, uint64_t n, double s, uint64_t mult)
 
 void zipf_free(struct zipf *z)
 {
-	free(z->prob);
-	free(z->alias);
-	z->prob = z->alias = NULL;
+	free(z->table);
+	z->table = NULL;
 }
 
 uint64_t zipf_sample_slow(const struct zipf *z, struct rng *r)

@@ -53,11 +53,20 @@ static inline double rng_unit(struct rng *r)
  */
 #define ZIPF_TABLE_MAX (1u << 20)
 
+/*
+ * One slot of the alias table: its probability and its alias side by side,
+ * so that a draw touches one cache line of a table that is often bigger
+ * than the cache.
+ */
+struct zipf_slot {
+	uint32_t prob, alias;
+};
+
 struct zipf {
 	uint64_t n;
 	double s, h_x1, h_n, s_const;
 	uint64_t mult;
-	uint32_t *prob, *alias;		/* the alias table (over permuted slots), or NULL */
+	struct zipf_slot *table;	/* the alias table (over permuted slots), or NULL */
 };
 
 /*
@@ -72,11 +81,12 @@ uint64_t zipf_sample_slow(const struct zipf *z, struct rng *r);
 
 static inline uint64_t zipf_sample(const struct zipf *z, struct rng *r)
 {
-	if (z->prob) {
+	if (z->table) {
 		uint64_t x = rng_next(r);
 		uint32_t i = (uint32_t)(((x >> 32) * z->n) >> 32);
+		const struct zipf_slot *slot = &z->table[i];
 
-		return ((uint32_t)x < z->prob[i] ? i : z->alias[i]) + 1;
+		return ((uint32_t)x < slot->prob ? i : slot->alias) + 1;
 	}
 	return (zipf_sample_slow(z, r) - 1) * z->mult % z->n + 1;
 }
