@@ -335,10 +335,16 @@ static inline int ev_room(struct gen *g, size_t n)
 	return g->nbuf + n > BUF_EVENTS ? flush(g) : 0;
 }
 
-/* Queue one event where ev_room() made room. */
+/* Queue one event where ev_room() made room; emit() numbers its line. */
 static inline void put(struct gen *g, uint32_t task, enum engine_op op, uint64_t arg)
 {
-	g->buf[g->nbuf++] = (struct engine_event){ .arg = arg, .task = task, .op = (uint8_t)op };
+	struct engine_event *e = &g->buf[g->nbuf++];
+
+	e->arg = arg;
+	e->id = NULL;
+	e->idlen = 0;
+	e->task = task;
+	e->op = (uint8_t)op;
 }
 
 /* Queue one event (emit() numbers its line). */
