@@ -73,6 +73,8 @@ void vtree_free(struct vtree *t);
 int vtree_alloc(struct vtree *t, uint64_t need, uint64_t *start);
 /* Return [start, start + size) to the tree, merged with its neighbours: 0 or -1 (memory). */
 int vtree_insert(struct vtree *t, uint64_t start, uint64_t size);
+/* Order, AVL balance, heights and maxima, all checked (tests): NULL or what is wrong. */
+const char *vtree_check(const struct vtree *t);
 /* Walk the blocks in address order (tests). */
 void vtree_walk(const struct vtree *t, void (*fn)(void *ctx, uint64_t start, uint64_t size),
 		void *ctx);

@@ -356,10 +356,12 @@ const char *vmap_check(const struct engine *e)
 {
 	const struct vmapper *vm = &e->vm;
 	struct spans s = { NULL, 0, 0, false };
-	const char *why = NULL;
+	const char *why = vtree_check(&vm->free);
 	uint64_t live = 0, lazy = 0;
 	size_t i;
 
+	if (why)
+		return why;
 	vtree_walk(&vm->free, span_add, &s);
 	for (i = 0; i < vm->nlazy; i++) {
 		span_add(&s, vm->lazy[i].start, vm->lazy[i].pages);

@@ -157,16 +157,35 @@ static uint32_t remove_key(struct vtree *t, uint32_t i, uint64_t start)
 	return balance(t, m);
 }
 
-/* A node's size changed in place (its order did not): refresh the path. */
-static void refresh(struct vtree *t, uint32_t i, uint64_t start)
+/* Deeper than any AVL tree of 2^32 nodes (1.44 log2 n). */
+#define VTREE_MAX_DEPTH 64
+
+/*
+ * The node at start changed size in place (the tree's shape and heights did
+ * not): the maxima on its path, bottom up, as far as one changes -- above a
+ * node whose maximum is what it was, nothing changes.
+ */
+static void refresh(struct vtree *t, uint64_t start)
 {
-	if (i == NIL)
-		return;
-	if (start < N(i).start)
-		refresh(t, N(i).l, start);
-	else if (start > N(i).start)
-		refresh(t, N(i).r, start);
-	fix(t, i);
+	uint32_t path[VTREE_MAX_DEPTH], n = 0, i;
+
+	for (i = t->root; i != NIL && n < VTREE_MAX_DEPTH; i = start < N(i).start ? N(i).l : N(i).r) {
+		path[n++] = i;
+		if (start == N(i).start)
+			break;
+	}
+	while (n--) {
+		uint64_t m, lm, rm;
+
+		i = path[n];
+		m = N(i).size;
+		lm = max_of(t, N(i).l);
+		rm = max_of(t, N(i).r);
+		m = m > lm ? (m > rm ? m : rm) : (lm > rm ? lm : rm);
+		if (m == N(i).max)
+			return;
+		N(i).max = m;
+	}
 }
 
 /* The lowest-start block of at least need pages. */
@@ -198,7 +217,7 @@ int vtree_alloc(struct vtree *t, uint64_t need, uint64_t *start)
 		/* the area takes the low end; the rest stays free, in the same place */
 		N(i).start += need;
 		N(i).size -= need;
-		refresh(t, t->root, N(i).start);
+		refresh(t, N(i).start);
 	}
 	return 0;
 }
@@ -233,14 +252,14 @@ int vtree_insert(struct vtree *t, uint64_t start, uint64_t size)
 
 		t->root = remove_key(t, t->root, N(s).start);
 		N(p).size += size + more;
-		refresh(t, t->root, N(p).start);
+		refresh(t, N(p).start);
 	} else if (left) {
 		N(p).size += size;
-		refresh(t, t->root, N(p).start);
+		refresh(t, N(p).start);
 	} else if (right) {
 		N(s).start = start;
 		N(s).size += size;
-		refresh(t, t->root, start);
+		refresh(t, start);
 	} else {
 		n = node_new(t, start, size);
 		if (n == NIL)
@@ -264,4 +283,33 @@ void vtree_walk(const struct vtree *t, void (*fn)(void *ctx, uint64_t start, uin
 		void *ctx)
 {
 	walk(t, t->root, fn, ctx);
+}
+
+/* The subtree at i: its height, or -1 if a key, height or maximum is wrong. */
+static int32_t check(const struct vtree *t, uint32_t i, uint64_t lo, uint64_t hi)
+{
+	int32_t lh, rh;
+	uint64_t m;
+
+	if (i == NIL)
+		return 0;
+	if (N(i).start < lo || N(i).start >= hi || !N(i).size)
+		return -1;
+	lh = check(t, N(i).l, lo, N(i).start);
+	rh = check(t, N(i).r, N(i).start + 1, hi);
+	m = N(i).size;
+	if (max_of(t, N(i).l) > m)
+		m = max_of(t, N(i).l);
+	if (max_of(t, N(i).r) > m)
+		m = max_of(t, N(i).r);
+	if (lh < 0 || rh < 0 || N(i).h != 1 + (lh > rh ? lh : rh) || lh - rh > 1 || rh - lh > 1 ||
+	    N(i).max != m)
+		return -1;
+	return N(i).h;
+}
+
+const char *vtree_check(const struct vtree *t)
+{
+	return check(t, t->root, 0, UINT64_MAX) < 0
+		? "vmap: the free tree's order, balance, heights or maxima are wrong" : NULL;
 }
