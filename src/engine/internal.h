@@ -105,6 +105,8 @@ struct vmapper {
 	struct vtree free;
 	struct vrange *lazy;	/* lazily freed areas, waiting for a purge */
 	size_t nlazy, lazycap;
+	struct vrange *scratch;	/* the purge's sort */
+	size_t scratchcap;
 	uint64_t lazy_pages;	/* vmap_lazy_nr */
 	struct vbind *bind;	/* id -> area, live (and failed) bindings only */
 	size_t bmask, nbind;

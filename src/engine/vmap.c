@@ -50,6 +50,7 @@ void vmapper_free(struct vmapper *vm)
 	free(vm->keys);
 	free(vm->bind);
 	free(vm->lazy);
+	free(vm->scratch);
 	vtree_free(&vm->free);
 	memset(vm, 0, sizeof(*vm));
 }
@@ -174,11 +175,73 @@ static void bind_del(struct vmapper *vm, struct vbind *b)
 	memset(&vm->bind[i], 0, sizeof(vm->bind[i]));
 }
 
+/*
+ * The lazy areas in order of start: an LSD radix sort, a byte a pass, as
+ * many passes as the window's page numbers have bytes (two for 120 MiB).
+ * false when the scratch array cannot be had: they stay as they are.
+ */
+static bool sort_lazy(struct vmapper *vm)
+{
+	struct vrange *src = vm->lazy, *dst;
+	size_t n = vm->nlazy, i, pos[256], cap;
+	unsigned shift, bits = 64 - (unsigned)__builtin_clzll(vm->pages | 1);
+
+	if (grow(&vm->scratch, &vm->scratchcap, vm->lazycap, sizeof(*vm->scratch)) < 0)
+		return false;
+	dst = vm->scratch;
+	for (shift = 0; shift < bits; shift += 8) {
+		size_t sum = 0;
+
+		memset(pos, 0, sizeof(pos));
+		for (i = 0; i < n; i++)
+			pos[(src[i].start >> shift) & 255]++;
+		for (i = 0; i < 256; i++) {
+			size_t c = pos[i];
+
+			pos[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[pos[(src[i].start >> shift) & 255]++] = src[i];
+		dst = src;
+		src = src == vm->lazy ? vm->scratch : vm->lazy;
+	}
+	if (src != vm->lazy) {	/* an odd number of passes: the sorted copy is the list now */
+		vm->scratch = vm->lazy;
+		vm->lazy = src;
+		cap = vm->scratchcap;
+		vm->scratchcap = vm->lazycap;
+		vm->lazycap = cap;
+	}
+	return true;
+}
+
+/*
+ * The lazy areas back to the free tree.  The tree keeps free space as
+ * maximal blocks whatever the order they come in, so the areas are sorted
+ * and runs of adjacent ones (neighbours in the window, freed apart) go in
+ * as one block: fewer tree operations, the same free space.
+ */
+static void free_lazy(struct engine *e)
+{
+	struct vmapper *vm = &e->vm;
+	bool sorted = sort_lazy(vm);
+	size_t i, j;
+
+	for (i = 0; i < vm->nlazy; i = j) {
+		uint64_t end = vm->lazy[i].start + vm->lazy[i].pages;
+
+		for (j = i + 1; sorted && j < vm->nlazy && vm->lazy[j].start == end; j++)
+			end += vm->lazy[j].pages;
+		if (vtree_insert(&vm->free, vm->lazy[i].start, end - vm->lazy[i].start) < 0)
+			e->oom = true;
+	}
+}
+
 /* Purge (S5.3): one global flush if anything was lazy; lazy areas become free. */
 static void purge(struct engine *e)
 {
 	struct vmapper *vm = &e->vm;
-	size_t i;
 
 	e->c.vmap.purges++;
 	PRIM_ADD(e, vmap_purges, 1);
@@ -187,9 +250,7 @@ static void purge(struct engine *e)
 	e->c.vmap.tlb_flushes++;
 	PRIM_ADD(e, tlb_flush_vmap, 1);
 	PRIM_ADD(e, vmap_purged_pages, vm->lazy_pages);
-	for (i = 0; i < vm->nlazy; i++)
-		if (vtree_insert(&vm->free, vm->lazy[i].start, vm->lazy[i].pages) < 0)
-			e->oom = true;
+	free_lazy(e);
 	vm->nlazy = 0;
 	vm->lazy_pages = 0;
 }
