@@ -1,6 +1,6 @@
 /*
  * hmplan replay: a trace run through the engine, and its report.  Shared by
- * 'hmplan replay' (cmd_replay.c), 'hmplan check' on traces (check_stubs.c)
+ * 'hmplan replay' (cmd_replay.c), 'hmplan check' on traces (check_trace.c)
  * and the report builders (report_replay.c).
  */
 #ifndef HMPLAN_REPLAY_H

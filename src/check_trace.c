@@ -1,7 +1,6 @@
 /*
- * 'hmplan check' for files owned by other commands: a trace is replayed and
- * its results compared with the expectations in its "#=" lines, the way
- * t/check-replay.py compares them.
+ * 'hmplan check' on a trace: it is replayed and its results compared with
+ * the expectations in its "#=" lines, the way t/check-replay.py compares them.
  */
 #include "config.h"
 
