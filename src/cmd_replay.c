@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "failon.h"
 #include "machine.h"
 #include "replay.h"
 #include "report.h"
@@ -29,11 +30,11 @@ void help_replay(FILE *fp)
 		"Numbers are decimal or 0x hex.\n\n"
 		"%s"
 		"Findings:\n"
-		"      --fail-on LIST       exit 1 if one holds: deadlock, errors (any), or an\n"
-		"                           error kind (lifo_violation, depth_overflow,\n"
-		"                           unmap_not_mapped, sleep_in_atomic, switch_in_atomic,\n"
-		"                           cpu_change_in_atomic, touch_unmapped, deadlock,\n"
-		"                           vmap_unknown_id); comma separated\n"
+		"      --fail-on EXPR       exit 1 if one holds: deadlock, errors (any), an error\n"
+		"                           kind (lifo_violation, depth_overflow, unmap_not_mapped,\n"
+		"                           sleep_in_atomic, switch_in_atomic, cpu_change_in_atomic,\n"
+		"                           touch_unmapped, deadlock, vmap_unknown_id), or KEY OP\n"
+		"                           NUMBER (pkmap.sleeps>0, vmap.failures>=1); comma-separated\n"
 		"Output:\n"
 		"      --json               JSON report (schema hmplan-replay/1)\n"
 		"      --format text|json   same as --json for json\n"
@@ -196,40 +197,27 @@ enum {
 	OPT_VMALLOC_END, OPT_LAZY_MAX_PAGES, OPT_FAIL_ON,
 };
 
-/* --fail-on: one bit per error kind, and "errors" for any of them. */
-#define FAIL_ANY (1u << ENGINE_NERRORS)
-
-static int parse_fail_on(const char *arg, unsigned *mask)
+/*
+ * Every --fail-on KEY must name a number of the report: checked against an
+ * empty one before the trace is read, so a typo costs nothing.
+ */
+static int check_fail_keys(const struct failon *f, const struct replay_setup *s)
 {
-	const char *p = arg;
+	static char empty[1];
+	struct replay_result zero;
+	struct diag d = { 0 };
+	json_t *skel;
+	int rc;
 
-	for (;;) {
-		size_t n = strcspn(p, ",");
-		int k = engine_error_kind(p, n);
-
-		if (n == 6 && strncmp(p, "errors", 6) == 0)
-			*mask |= FAIL_ANY;
-		else if (k >= 0)
-			*mask |= 1u << k;
-		else
-			return cli_usage("--fail-on '%.*s': not a condition (deadlock, errors, or an "
-					 "error kind such as lifo_violation)", (int)n, p);
-		if (!p[n])
-			return EXIT_OK;
-		p += n + 1;
-	}
-}
-
-static bool failed(const struct replay_result *res, unsigned mask)
-{
-	int k;
-
-	if ((mask & FAIL_ANY) && res->nerr)
-		return true;
-	for (k = 0; k < ENGINE_NERRORS; k++)
-		if ((mask & (1u << k)) && res->kinds[k])
-			return true;
-	return false;
+	memset(&zero, 0, sizeof(zero));
+	zero.trace = empty;
+	zero.params = s->base;
+	zero.eng = engine_new(&zero.params, NULL, NULL);
+	skel = zero.eng ? replay_json(&zero) : NULL;
+	rc = skel ? failon_check_keys(f, skel, &d) : diag_set(&d, EXIT_IO, "out of memory");
+	json_decref(skel);
+	engine_free(zero.eng);
+	return rc ? cli_report(&d) : EXIT_OK;
 }
 
 static const struct {
@@ -278,19 +266,13 @@ static int machine_base(const struct machine_opts *m, struct replay_setup *s, ch
 	struct machine mc;
 	struct layout *lo;
 	struct diag d = { 0 };
+	int rc = EXIT_OK;
 
-	if (machine_resolve(m, &mc, &d))
+	if (machine_layout(m, &mc, &lo, &d))
 		return cli_report(&d);
-	lo = malloc(sizeof(*lo));
-	if (!lo) {
-		machine_free(&mc);
-		return cli_error(EXIT_IO, "out of memory");
-	}
-	layout_compute(&mc.in, lo);
 	if (!lo->last_pkmap) {
-		free(lo);
-		machine_free(&mc);
-		return cli_usage("the kernel has no HIGHMEM (--no-highmem): nothing to replay");
+		rc = cli_usage("the kernel has no HIGHMEM (--no-highmem): nothing to replay");
+		goto out;
 	}
 	s->base.last_pkmap = lo->last_pkmap;
 	s->base.km_max_idx = lo->km_max_idx;
@@ -299,30 +281,37 @@ static int machine_base(const struct machine_opts *m, struct replay_setup *s, ch
 	s->base.vmalloc_end = lo->v.vmalloc_end;
 	s->base.cpus = mc.cpus ? mc.cpus : 1;
 	*desc = strdup(mc.name ? mc.name : mc.source ? mc.source : "machine");
+	if (!*desc)
+		rc = cli_error(EXIT_IO, "out of memory");
+	else
+		s->machine = *desc;
+out:
 	free(lo);
 	machine_free(&mc);
-	if (!*desc)
-		return cli_error(EXIT_IO, "out of memory");
-	s->machine = *desc;
-	return EXIT_OK;
+	return rc;
 }
 
-static int write_report(const struct replay_result *res, bool json, const char *output)
+/* The report, and whether a --fail-on condition holds for it. */
+static int write_report(const struct replay_result *res, bool json, const char *output,
+			const struct failon *fail, bool *failed)
 {
+	json_t *root = json || fail ? replay_json(res) : NULL;
 	struct output out;
-	int rc = out_open(&out, output);
+	int rc;
 
-	if (rc)
-		return rc;
-	if (json) {
-		json_t *root = replay_json(res);
-
-		if (!root || json_print(out.fp, root, JSON_INDENT(2)) < 0)
-			rc = EXIT_IO;
+	if ((json || fail) && !root)
+		return cli_error(EXIT_IO, "out of memory");
+	*failed = fail && failon_eval(fail, root);
+	rc = out_open(&out, output);
+	if (rc) {
 		json_decref(root);
-	} else if (replay_text(out.fp, res) < 0) {
-		rc = EXIT_IO;
+		return rc;
 	}
+	if (json)
+		rc = json_print(out.fp, root, JSON_INDENT(2)) < 0 ? EXIT_IO : EXIT_OK;
+	else
+		rc = replay_text(out.fp, res) < 0 ? EXIT_IO : EXIT_OK;
+	json_decref(root);
 	if (rc) {
 		out_abort(&out);
 		return cli_error(EXIT_IO, "%s: write error", output ? output : "stdout");
@@ -333,8 +322,7 @@ static int write_report(const struct replay_result *res, bool json, const char *
 struct replay_cli {
 	struct machine_opts m;
 	struct replay_setup s;
-	const char *output, *trace;
-	unsigned fail_on;
+	const char *output, *trace, *fail_on;
 	bool json;
 };
 
@@ -375,8 +363,7 @@ static int parse_args(int argc, char **argv, struct replay_cli *c)
 		}
 		switch (opt) {
 		case OPT_FAIL_ON:
-			if ((rc = parse_fail_on(optarg, &c->fail_on)))
-				return rc;
+			c->fail_on = optarg;
 			break;
 		case 'j':
 			c->json = true;
@@ -410,8 +397,10 @@ int cmd_replay(int argc, char **argv)
 {
 	struct replay_cli c;
 	struct replay_result res;
+	struct failon *fail = NULL;
 	struct diag d = { 0 };
 	char *desc = NULL;
+	bool failed = false;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -420,17 +409,21 @@ int cmd_replay(int argc, char **argv)
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (machine_any(&c.m) && (rc = machine_base(&c.m, &c.s, &desc)))
-		return rc;
-	rc = replay_run(c.trace, &c.s, &res, &d);
-	if (rc) {
-		free(desc);
+	if (c.fail_on && failon_parse(c.fail_on, &fail, &d))
 		return cli_report(&d);
+	if (machine_any(&c.m))
+		rc = machine_base(&c.m, &c.s, &desc);
+	if (!rc && fail)
+		rc = check_fail_keys(fail, &c.s);
+	if (!rc && (rc = replay_run(c.trace, &c.s, &res, &d)) != EXIT_OK)
+		rc = cli_report(&d);
+	else if (!rc) {
+		rc = write_report(&res, c.json, c.output, fail, &failed);
+		replay_result_free(&res);
 	}
-	rc = write_report(&res, c.json, c.output);
-	if (!rc && failed(&res, c.fail_on))
+	if (!rc && failed)
 		rc = EXIT_FAIL_ON;
-	replay_result_free(&res);
+	failon_free(fail);
 	free(desc);
 	return rc;
 }

@@ -125,14 +125,68 @@ static json_t *lookup(json_t *report, const char *key)
 	return NULL;
 }
 
+/* The object a mistyped key was reaching into: "pkmap" for pkmap.bogus, else NULL. */
+static json_t *parent_of(json_t *report, const char *key, char *name, size_t size)
+{
+	json_t *roots[2] = { json_object_get(report, "counters"), report };
+	const char *dot = strrchr(key, '.');
+	int r;
+
+	if (!dot || (size_t)(dot - key) >= size)
+		return NULL;
+	snprintf(name, size, "%.*s", (int)(dot - key), key);
+	for (r = 0; r < 2; r++) {
+		json_t *v = roots[r];
+		char buf[96], *save = NULL, *part;
+
+		snprintf(buf, sizeof(buf), "%s", name);
+		for (part = strtok_r(buf, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
+			v = json_is_object(v) ? json_object_get(v, part) : NULL;
+		if (json_is_object(v))
+			return v;
+	}
+	return NULL;
+}
+
+/* "try ...": the numbers beside a mistyped one, or a few this report has. */
+static void hint(json_t *report, const char *key, char *buf, size_t size)
+{
+	static const char *const examples[] = {
+		"pkmap.sleeps", "vmap.failures", "cost.mapping_overhead_pct",
+		"latency.all.p99_cycles", "local.max_depth", "events",
+	};
+	char name[96];
+	json_t *parent = parent_of(report, key, name, sizeof(name)), *v;
+	const char *k;
+	size_t n = 0, i;
+
+	n += (size_t)snprintf(buf, size, "try");
+	if (parent) {
+		json_object_foreach(parent, k, v)
+			if (json_is_number(v) && n < size)
+				n += (size_t)snprintf(buf + n, size - n, "%s %s.%s", n > 3 ? "," : "",
+						      name, k);
+		if (n > 3)
+			return;
+	}
+	for (i = 0; i < sizeof(examples) / sizeof(examples[0]) && n < size; i++)
+		if (lookup(report, examples[i]))
+			n += (size_t)snprintf(buf + n, size - n, "%s %s", n > 3 ? "," : "",
+					      examples[i]);
+}
+
 int failon_check_keys(const struct failon *f, json_t *report, struct diag *d)
 {
+	char why[640], h[512];
 	unsigned i;
 
-	for (i = 0; i < f->n; i++)
-		if (f->c[i].kind == COND_COMPARE && !lookup(report, f->c[i].key))
-			return bad(d, f->c[i].key, "no such number in the report (try pkmap.sleeps, "
-				   "vmap.failures, cost.mapping_overhead_pct, latency.all.p99_cycles)");
+	for (i = 0; i < f->n; i++) {
+		if (f->c[i].kind != COND_COMPARE || lookup(report, f->c[i].key))
+			continue;
+		hint(report, f->c[i].key, h, sizeof(h));
+		snprintf(why, sizeof(why), "no such number in the report (%s)", h);
+		return bad(d, f->c[i].key, why);
+	}
 	return 0;
 }
 

@@ -21,8 +21,15 @@ expect_error 2 "--vmalloc-start '0x1001': must be page aligned" "an unaligned wi
 	replay --vmalloc-start 0x1001 "$T/01_pkmap_wrap.trace"
 expect_error 2 "--vmalloc-start/--vmalloc-end: vmalloc_start must be below" "an empty window" \
 	replay --vmalloc-start 0x20000 --vmalloc-end 0x10000 "$T/01_pkmap_wrap.trace"
-expect_error 2 "--fail-on 'sometimes': not a condition" "an unknown --fail-on condition" \
-	replay --fail-on deadlock,sometimes "$T/01_pkmap_wrap.trace"
+expect_error 2 "--fail-on 'sometimes': not deadlock, errors, an error kind or KEY OP NUMBER" \
+	"an unknown --fail-on condition" replay --fail-on deadlock,sometimes "$T/01_pkmap_wrap.trace"
+expect_error 2 "--fail-on 'pkmap.bogus': no such number in the report \\(try pkmap.maps, pkmap.hits" \
+	"an unknown --fail-on key names the numbers beside it" \
+	replay --fail-on 'pkmap.bogus>0' "$T/01_pkmap_wrap.trace"
+expect_error 2 "--fail-on 'pkmap.bogus'" "... and is found before the trace is read" \
+	replay --fail-on 'pkmap.bogus>0' "$tmp/nosuch.trace"
+expect_error 2 "--fail-on 'pkmap.sleeps>x': expected a number" "a comparison without a number" \
+	replay --fail-on 'pkmap.sleeps>x' "$T/01_pkmap_wrap.trace"
 expect_error 2 "--format 'xml'" "an unknown format" replay --format xml "$T/01_pkmap_wrap.trace"
 expect_error 2 "no HIGHMEM" "a NOHIGHMEM kernel has nothing to replay" \
 	replay --ram 1G --no-highmem "$T/01_pkmap_wrap.trace"
@@ -105,6 +112,16 @@ run replay --fail-on errors "$T/01_pkmap_wrap.trace"
 is "$status" 0 "--fail-on errors, none"
 run replay --fail-on errors "$T/02_pkmap_reuse.trace"
 is "$status" 1 "--fail-on errors, one"
+run replay --fail-on 'pkmap.sleeps>0' "$T/03_pkmap_sleep.trace"
+is "$status" 1 "--fail-on KEY>N that holds"
+run replay --fail-on 'pkmap.sleeps>3' "$T/03_pkmap_sleep.trace"
+is "$status" 0 "--fail-on KEY>N at the boundary does not hold"
+run replay --fail-on 'pkmap.sleeps>=3' "$T/03_pkmap_sleep.trace"
+is "$status" 1 "--fail-on KEY>=N at the boundary holds"
+run replay --fail-on 'vmap.failures>0,events<14' "$T/03_pkmap_sleep.trace"
+is "$status" 0 "--fail-on top-level and counter keys, neither holds"
+run replay --fail-on 'vmap.failures>0,events==14' "$T/03_pkmap_sleep.trace"
+is "$status" 1 "--fail-on: one of the list holds"
 
 # ---- -o and standard input ----
 run replay --json "$T/08_vmap_frag.trace"
