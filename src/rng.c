@@ -76,56 +76,64 @@ static uint64_t inverse(uint64_t x, uint64_t n)
 /*
  * Vose's alias method, probabilities scaled to 2^32.  Slot j holds the
  * weight of the rank that the permutation puts there, so a draw needs no
- * arithmetic afterwards.
+ * arithmetic afterwards.  The table is built in place: a slot's p is read
+ * for the last time when its prob and alias are written.  The small and
+ * the large work lists share one array, small from the front, large from
+ * the back (together they never hold more than n slots).
  */
 static int alias_table(struct zipf *z)
 {
-	uint32_t n = (uint32_t)z->n, *small = NULL, *large = NULL, ns = 0, nl = 0, i;
-	double *p = malloc(n * sizeof(*p)), sum = 0;
+	uint32_t n = (uint32_t)z->n, *list = NULL, ns = 0, nl = 0, i;
+	union zipf_slot *t = z->table = malloc(n * sizeof(*z->table));
+	double sum = 0;
 
-	z->table = malloc(n * sizeof(*z->table));
-	small = malloc(n * sizeof(*small));
-	large = malloc(n * sizeof(*large));
-	if (!p || !z->table || !small || !large) {
-		free(p);
-		free(small);
-		free(large);
+	list = malloc(n * sizeof(*list));
+	if (!t || !list) {
+		free(list);
 		zipf_free(z);
 		return -1;
 	}
-	uint64_t inv = n > 1 ? inverse(z->mult % n, n) : 0;
+	uint64_t inv = n > 1 ? inverse(z->mult % n, n) : 0, rank = 0;
 
-	for (i = 0; i < n; i++)
-		sum += p[i] = h(z, (double)((uint64_t)i * inv % n) + 1);
+	/* slot i holds rank i x inv mod n, + 1: stepped by inv, not divided out */
 	for (i = 0; i < n; i++) {
-		p[i] = p[i] * n / sum;
-		if (p[i] < 1)
-			small[ns++] = i;
+		sum += t[i].p = h(z, (double)rank + 1);
+		rank += inv;
+		if (rank >= n)
+			rank -= n;
+	}
+#define LARGE(k) list[n - 1 - (k)]	/* the k-th entry of the large list */
+	for (i = 0; i < n; i++) {
+		t[i].p = t[i].p * n / sum;
+		if (t[i].p < 1)
+			list[ns++] = i;
 		else
-			large[nl++] = i;
+			LARGE(nl++) = i;
 	}
 	while (ns && nl) {
-		uint32_t a = small[--ns], b = large[nl - 1];
+		uint32_t a = list[--ns], b = LARGE(nl - 1);
+		double pa = t[a].p;
 
-		z->table[a].prob = (uint32_t)(p[a] * 4294967296.0);
-		z->table[a].alias = b;
-		p[b] -= 1 - p[a];
-		if (p[b] < 1) {
+		t[a].s.prob = (uint32_t)(pa * 4294967296.0);
+		t[a].s.alias = b;
+		t[b].p -= 1 - pa;
+		if (t[b].p < 1) {
 			nl--;
-			small[ns++] = b;
+			list[ns++] = b;
 		}
 	}
 	while (nl) {
 		--nl;
-		z->table[large[nl]] = (struct zipf_slot){ UINT32_MAX, large[nl] };
+		t[LARGE(nl)].s.prob = UINT32_MAX;
+		t[LARGE(nl)].s.alias = LARGE(nl);
 	}
+#undef LARGE
 	while (ns) {			/* rounding leftovers: take them whole */
 		--ns;
-		z->table[small[ns]] = (struct zipf_slot){ UINT32_MAX, small[ns] };
+		t[list[ns]].s.prob = UINT32_MAX;
+		t[list[ns]].s.alias = list[ns];
 	}
-	free(p);
-	free(small);
-	free(large);
+	free(list);
 	return 0;
 }
 

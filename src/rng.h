@@ -56,17 +56,22 @@ static inline double rng_unit(struct rng *r)
 /*
  * One slot of the alias table: its probability and its alias side by side,
  * so that a draw touches one cache line of a table that is often bigger
- * than the cache.
+ * than the cache.  While zipf_init() builds the table, a slot holds its
+ * scaled probability p instead: the table is built in place, without a
+ * second array of the same size to fault in.
  */
-struct zipf_slot {
-	uint32_t prob, alias;
+union zipf_slot {
+	struct {
+		uint32_t prob, alias;
+	} s;
+	double p;
 };
 
 struct zipf {
 	uint64_t n;
 	double s, h_x1, h_n, s_const;
 	uint64_t mult;
-	struct zipf_slot *table;	/* the alias table (over permuted slots), or NULL */
+	union zipf_slot *table;		/* the alias table (over permuted slots), or NULL */
 };
 
 /*
@@ -84,9 +89,9 @@ static inline uint64_t zipf_sample(const struct zipf *z, struct rng *r)
 	if (z->table) {
 		uint64_t x = rng_next(r);
 		uint32_t i = (uint32_t)(((x >> 32) * z->n) >> 32);
-		const struct zipf_slot *slot = &z->table[i];
+		const union zipf_slot *slot = &z->table[i];
 
-		return ((uint32_t)x < slot->prob ? i : slot->alias) + 1;
+		return ((uint32_t)x < slot->s.prob ? i : slot->s.alias) + 1;
 	}
 	return (zipf_sample_slow(z, r) - 1) * z->mult % z->n + 1;
 }
