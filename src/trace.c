@@ -22,6 +22,14 @@
 #include <unistd.h>
 
 #define CHUNK (1u << 20)
+/*
+ * Bytes asked of one read(2).  The buffer has room for a line of
+ * TRACE_MAX_LINE bytes and a CHUNK, but filling all of it each time would
+ * fault in its 2 MiB (each page fault is ~10 us in a VM) and leave each
+ * chunk in memory, not in the cache, by the time its lines are parsed;
+ * short reads keep a few pages busy and warm.
+ */
+#define READ_SIZE (64u << 10)
 #define PAD 16		/* readable bytes after the buffer's end */
 
 /* The first n (<= 8) bytes at p as a word, the rest zero: a token's key. */
@@ -383,7 +391,7 @@ void trace_set_cpus(struct trace_reader *r, uint32_t cpus)
 
 static int fill(struct trace_reader *r, struct diag *d)
 {
-	size_t avail = r->end - r->start;
+	size_t avail = r->end - r->start, room;
 	ssize_t got;
 
 	if (r->start) {
@@ -391,8 +399,9 @@ static int fill(struct trace_reader *r, struct diag *d)
 		r->start = 0;
 		r->end = avail;
 	}
+	room = r->cap - 1 - r->end;
 	do
-		got = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+		got = read(r->fd, r->buf + r->end, room < READ_SIZE ? room : READ_SIZE);
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
 		return diag_set(d, EXIT_IO, "%s: %s", r->name, strerror(errno));
