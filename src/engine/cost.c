@@ -33,7 +33,11 @@ void engine_prims_add(struct engine_prims *sum, const struct engine_prims *d)
 		s[i] += x[i];
 }
 
-/* The priced total of the counts so far; PRIM_ADD keeps it from here on. */
+/*
+ * The priced total of the counts so far; PRIM_ADD keeps it from here on,
+ * for every primitive but events: those are counted one per event, and
+ * their price is added when asked for instead (the same sum, mod 2^64).
+ */
 void engine_set_prices(struct engine *e, const struct engine_prims *w)
 {
 	const uint64_t *x = (const uint64_t *)&e->pr, *p = (const uint64_t *)w;
@@ -43,9 +47,10 @@ void engine_set_prices(struct engine *e, const struct engine_prims *w)
 	e->priced = 0;
 	for (i = 0; i < NPRIMS; i++)
 		e->priced += p[i] * x[i];
+	e->priced -= w->events * e->pr.events;
 }
 
 uint64_t engine_priced(const struct engine *e)
 {
-	return e->priced;
+	return e->priced + e->price.events * e->pr.events;
 }

@@ -201,7 +201,7 @@ static inline __attribute__((always_inline)) void exec(struct engine *e, uint32_
 	struct task *t = &e->tasks[ti];
 	uint64_t a = ev->arg, line = ev->line;
 
-	PRIM_ADD(e, events, 1);
+	e->pr.events++;		/* priced by engine_priced() itself */
 	if (ev->op == ENGINE_CPU) {
 		op_cpu(e, t, ti, a, line);	/* runs on the new CPU, after the move */
 		return;

@@ -178,7 +178,7 @@ struct engine {
 	struct engine_counters c;
 	struct engine_prims pr;
 	struct engine_prims price;	/* engine_set_prices(); zero by default */
-	uint64_t priced;	/* the dot product of price and pr, kept by PRIM_ADD */
+	uint64_t priced;	/* price . pr, events excluded, kept by PRIM_ADD */
 
 	struct task *tasks;
 	size_t ntasks, taskcap;
