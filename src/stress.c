@@ -154,6 +154,8 @@ static int64_t next_awake(struct run *run, uint32_t cpu, uint32_t *cur)
 {
 	uint32_t cpus = run->c->gen.cpus, n = run->nq[cpu], idx = *cur, i;
 
+	if (run->pr->sleeps == run->pr->wakeups)
+		return n ? (int64_t)(cpu + idx * cpus) : -1;	/* nobody sleeps: the current one */
 	for (i = 0; i < n; i++) {
 		uint32_t t = cpu + idx * cpus;
 
