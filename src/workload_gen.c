@@ -288,7 +288,7 @@ void gen_free(struct gen *g)
 	free(g);
 }
 
-static uint64_t page(struct gen *g, struct gtask *t)
+static inline __attribute__((always_inline)) uint64_t page(struct gen *g, struct gtask *t)
 {
 	uint64_t i;
 
