@@ -50,8 +50,8 @@ struct gen {
 	struct rng rng;
 	struct zipf zipf;
 	struct range_index low, high;
-	struct range_index ws;		/* the working set: its highmem pages, then its lowmem ones */
 	uint64_t n_pages, n_high, perm;
+	uint64_t high_step, low_step;	/* zone pages per working-set page, 32.32 fixed point */
 	struct gtask *tasks;
 	uint64_t now;			/* operations so far */
 	struct fifo vq[WORKLOAD_MAX_MIX];	/* live vmap buffers per mix entry */
@@ -116,39 +116,11 @@ static int index_ranges(struct range_index *ri, const struct page_ranges *r)
 		ri->cum[i] = ri->pages;
 		ri->pages += r->end[i] - r->start[i];
 	}
+	ri->cum[r->n] = UINT64_MAX;	/* a sentinel above every index */
 	return 0;
 }
 
-/*
- * The working set's pages as one list of ranges, its n_high highmem pages
- * (indexes 0 to n_high - 1) first, then its lowmem ones, so that finding a
- * page is one lookup; cum[n] is a sentinel above every index.
- */
-static int index_working_set(struct gen *g)
-{
-	const struct range_index *part[2] = { &g->high, &g->low };
-	uint64_t want[2] = { g->n_high, g->n_pages - g->n_high }, at = 0;
-	struct range_index *ws = &g->ws;
-	unsigned p, j;
-
-	ws->start = malloc((g->high.n + g->low.n + 1) * sizeof(uint64_t));
-	ws->cum = malloc((g->high.n + g->low.n + 1) * sizeof(uint64_t));
-	if (!ws->start || !ws->cum)
-		return -1;
-	ws->n = 0;
-	for (p = 0; p < 2; p++) {
-		for (j = 0; j < part[p]->n && part[p]->cum[j] < want[p]; j++) {
-			ws->start[ws->n] = part[p]->start[j];
-			ws->cum[ws->n++] = at + part[p]->cum[j];
-		}
-		at += want[p];
-	}
-	ws->cum[ws->n] = UINT64_MAX;
-	ws->pages = at;
-	return 0;
-}
-
-/* The i-th page of the working set: mostly in the first range, else by bisection. */
+/* The i-th page of a zone's RAM: mostly in the first range, else by bisection. */
 static inline uint64_t nth_page(const struct range_index *ri, uint64_t i)
 {
 	unsigned lo = 0, hi = ri->n;
@@ -205,6 +177,15 @@ static int split_pages(struct gen *g, struct diag *d)
 			       "lowmem, but this machine has %s of lowmem",
 			       size_human(a, sizeof(a), (g->n_pages - g->n_high) * 4096),
 			       size_human(b, sizeof(b), l * 4096));
+	/*
+	 * Each zone's share of the working set is spread evenly over the
+	 * zone's RAM, as a long-running machine's page cache is: a highmem
+	 * working set on a PAE machine reaches above 4 GiB in proportion.
+	 * Working-set page i is zone page (i * step) >> 32; step >= 1 << 32,
+	 * so distinct i stay distinct, and i * step < zone pages << 32.
+	 */
+	g->high_step = g->n_high ? (h << 32) / g->n_high : 0;
+	g->low_step = g->n_pages > g->n_high ? (l << 32) / (g->n_pages - g->n_high) : 0;
 	/* a fixed permutation spreads Zipf's hot ranks over the working set */
 	g->perm = (uint64_t)((double)g->n_pages * 0.6180339887) | 1;
 	while (g->n_pages > 1 && gcd(g->perm, g->n_pages) != 1)
@@ -252,8 +233,8 @@ struct gen *gen_new(const struct gen_config *c, gen_emit_fn emit, void *ctx, str
 		gen_free(g);
 		return NULL;
 	}
-	if (index_working_set(g) < 0 || (g->w->pattern == PATTERN_ZIPF &&
-	    zipf_init(&g->zipf, g->n_pages, g->w->zipf_s, g->perm) < 0)) {
+	if (g->w->pattern == PATTERN_ZIPF &&
+	    zipf_init(&g->zipf, g->n_pages, g->w->zipf_s, g->perm) < 0) {
 		gen_free(g);
 		diag_set(d, EXIT_IO, "out of memory");
 		return NULL;
@@ -275,8 +256,6 @@ void gen_free(struct gen *g)
 	free(g->low.cum);
 	free(g->high.start);
 	free(g->high.cum);
-	free(g->ws.start);
-	free(g->ws.cum);
 	free(g->tasks);
 	zipf_free(&g->zipf);
 	for (i = 0; i < WORKLOAD_MAX_MIX; i++) {
@@ -303,7 +282,9 @@ static inline __attribute__((always_inline)) uint64_t page(struct gen *g, struct
 	default:
 		i = rng_below(&g->rng, g->n_pages);
 	}
-	return nth_page(&g->ws, i);
+	if (i < g->n_high)
+		return nth_page(&g->high, (i * g->high_step) >> 32);
+	return nth_page(&g->low, ((i - g->n_high) * g->low_step) >> 32);
 }
 
 static int flush(struct gen *g)

@@ -78,6 +78,24 @@ run stress $M -w "$tmp/wide.yaml" --ops 20000 --json --no-timing
 is "$(json 'j["counters"]["io"]["bounced"], j["counters"]["io"]["ios"] > 0')" "(0, True)" \
 	"a device that reaches 64 GiB bounces nothing"
 
+# A zone's share of the working set is spread over all of the zone's RAM:
+# page-copy's 512M (proportional) on 8 GiB PAE maps pages above 4 GiB in
+# proportion to the highmem RAM there, and reaches the top of RAM.
+"$HMPLAN" layout $M --json >"$tmp/l.json"
+eval "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
+z = [z for z in j["zones"] if z["name"] == "HighMem"][0]
+print("maxlow=%d maxpfn=%d above=%.4f" % (j["pfn"]["max_low_pfn"], j["pfn"]["max_pfn"],
+      (j["pfn"]["max_pfn"] - 1048576) / z["present_pages"]))' "$tmp/l.json")"
+run stress $M -w page-copy --ops 20000 --json --no-timing --trace-out "$tmp/p.trace"
+awk -v low="$maxlow" -v top="$maxpfn" -v want="$above" '
+	($2 == "kmap_local" || $2 == "kmap_atomic") && $3 >= low {
+		n++; if ($3 >= 1048576) hi++; if ($3 > m) m = $3 }
+	END { d = hi / n - want; print (d < 0.05 && d > -0.05), (m >= top * 0.99) }' \
+	"$tmp/p.trace" >"$tmp/spread"
+is "$(cat "$tmp/spread")" "1 1" "highmem working set spread over the zone: above 4 GiB in proportion, up to the top"
+run stress $M -w appliance-mixed --ops 20000 --json --no-timing
+is "$(json 'j["counters"]["io"]["bounced"] > 0')" True "so appliance-mixed on 8 GiB PAE bounces I/O"
+
 # --fail-on on numbers and kinds
 run stress $M -w pagecache-read --ops 20000 --fail-on 'cost.mapping_overhead_pct>=5' --quiet
 is "$status" 1 "--fail-on cost.mapping_overhead_pct>=5"
