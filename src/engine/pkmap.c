@@ -276,17 +276,23 @@ static uint32_t kmap_high(struct engine *e, uint32_t ti, uint64_t pfn)
 	return i;
 }
 
+/* kmap() and kunmap() may sleep: a mistake inside a kmap_atomic section. */
+static void sleep_in_atomic(struct engine *e, const struct task *t, uint32_t ti,
+			    const char *op, uint64_t pfn, uint64_t line)
+{
+	err_begin(e);
+	err_str(e, op);
+	err_u64(e, pfn);
+	err_str(e, ") may sleep, but the task holds ");
+	err_u64(e, t->atomic);
+	err_str(e, " kmap_atomic");
+	err_emit(e, line, ti, ENGINE_ERR_SLEEP_IN_ATOMIC);
+}
+
 void op_kmap(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line)
 {
-	if (t->atomic) {
-		err_begin(e);
-		err_str(e, "kmap(");
-		err_u64(e, pfn);
-		err_str(e, ") may sleep, but the task holds ");
-		err_u64(e, t->atomic);
-		err_str(e, " kmap_atomic");
-		err_emit(e, line, ti, ENGINE_ERR_SLEEP_IN_ATOMIC);
-	}
+	if (t->atomic)
+		sleep_in_atomic(e, t, ti, "kmap(", pfn, line);
 	if (!is_highmem(e, pfn))
 		return;
 	e->c.pkmap.maps++;
@@ -309,15 +315,8 @@ void op_kunmap(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint
 	struct pkmap *pk = &e->pk;
 	uint32_t i;
 
-	if (t->atomic) {
-		err_begin(e);
-		err_str(e, "kunmap(");
-		err_u64(e, pfn);
-		err_str(e, ") may sleep, but the task holds ");
-		err_u64(e, t->atomic);
-		err_str(e, " kmap_atomic");
-		err_emit(e, line, ti, ENGINE_ERR_SLEEP_IN_ATOMIC);
-	}
+	if (t->atomic)
+		sleep_in_atomic(e, t, ti, "kunmap(", pfn, line);
 	if (!is_highmem(e, pfn))
 		return;
 	if (!holds_has(e, ti, pfn)) {
