@@ -174,4 +174,9 @@ is "$status" 0 "check: a trace without #= lines"
 like "$tmp/out" 'plain.trace: ok: trace, 2 events, no #= lines to compare' "... says so"
 printf 'A kmap\n' >"$tmp/broken.trace"
 expect_error 3 "broken.trace:1:7: missing argument" "check: a broken trace" check "$tmp/broken.trace"
+# the text report names each error with its line, task and what happened
+run replay "$T/07_kmap_in_atomic.trace"
+like "$tmp/out" '07_kmap_in_atomic.trace:15: task A: sleep_in_atomic: kunmap\(1001\) may sleep, but the task holds 1 kmap_atomic' \
+	"a kunmap() inside kmap_atomic: file:line, task, kind and detail"
+like "$tmp/out" '07_kmap_in_atomic.trace:13: task A: sleep_in_atomic: kmap\(1001\) may sleep' "and a kmap()"
 done_testing
