@@ -22,7 +22,7 @@ mkdir -p "$dir"
 best3()
 {
 	best=
-	for run in 1 2 3; do
+	for _ in 1 2 3; do
 		"$PEAK" "$@" 2>"$dir/time" >/dev/null
 		line=$(tail -n 1 "$dir/time")
 		best=$(printf '%s\n%s\n' "$best" "$line" | awk 'NF' | sort -n | head -n 1)
