@@ -35,7 +35,7 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int check_machine(const char *path, bool quiet)
+static int check_machine(const char *path, const char *shown, bool quiet)
 {
 	struct machine_opts m;
 	struct machine mc;
@@ -47,7 +47,7 @@ static int check_machine(const char *path, bool quiet)
 	if (machine_layout(&m, &mc, &lo, &d))
 		return cli_report(&d);
 	if (!quiet)
-		printf("%s: ok: machine profile '%s', %llu MB lowmem%s\n", path,
+		printf("%s: ok: machine profile '%s', %llu MB lowmem%s\n", shown,
 		       mc.name ? mc.name : "?", (unsigned long long)lo->lowmem_mb,
 		       lo->boots ? "" : ", but this kernel does not boot");
 	free(lo);
@@ -59,9 +59,10 @@ static int check_yaml(const char *path, bool quiet)
 {
 	struct diag d = { 0 };
 	struct ydoc *doc;
-	char *text;
+	char *text, *local = NULL;
 	size_t len;
 	enum profile_kind kind;
+	int rc;
 
 	if (read_file(path, &text, &len, &d))
 		return cli_report(&d);
@@ -71,12 +72,19 @@ static int check_yaml(const char *path, bool quiet)
 		return cli_report(&d);
 	kind = profile_sniff(doc);
 	ydoc_free(doc);
-	if (kind == PROFILE_MACHINE)
-		return check_machine(path, quiet);
-	if (kind == PROFILE_WORKLOAD)
-		return check_workload_file(path, quiet);
-	return cli_error(EXIT_DATA, "%s:1:1: not a machine profile (no memory:) nor a workload "
-			 "profile (no mix:)", path);
+	if (kind == PROFILE_UNKNOWN)
+		return cli_error(EXIT_DATA, "%s:1:1: not a machine profile (no memory:) nor a "
+				 "workload profile (no mix:)", path);
+	/*
+	 * The loaders take -p/-w names, where a bare NAME is a bundled profile;
+	 * check takes files, so a bare file name is loaded as ./NAME.
+	 */
+	if (!profile_is_path(path) && asprintf(&local, "./%s", path) < 0)
+		return cli_error(EXIT_IO, "out of memory");
+	rc = kind == PROFILE_MACHINE ? check_machine(local ? local : path, path, quiet)
+		: check_workload_file(local ? local : path, path, quiet);
+	free(local);
+	return rc;
 }
 
 int cmd_check(int argc, char **argv)

@@ -257,7 +257,7 @@ const char *profile_dir(void)
 	return dir;
 }
 
-static bool looks_like_path(const char *name)
+bool profile_is_path(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -273,7 +273,7 @@ int profile_find(const char *name, const char *kind, char **out)
 	*out = NULL;
 	if (!*name)
 		return 1;
-	if (looks_like_path(name))
+	if (profile_is_path(name))
 		return (*out = strdup(name)) ? 0 : -1;
 	n = strlen(profile_dir()) + strlen(kind) + strlen(name) + 8;
 	path = malloc(n);

@@ -78,6 +78,8 @@ enum profile_kind profile_sniff(const struct ydoc *doc);
  * when there is no such profile, -1 when out of memory.
  */
 int profile_find(const char *name, const char *kind, char **path);
+/* Whether profile_find() takes NAME as a file's path: a slash, or .yaml/.yml. */
+bool profile_is_path(const char *name);
 /* The directory bundled profiles are read from. */
 const char *profile_dir(void);
 

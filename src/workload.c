@@ -286,8 +286,8 @@ void workload_free(struct workload *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* hmplan check on a workload profile. */
-int check_workload_file(const char *path, bool quiet)
+/* hmplan check on a workload profile: PATH loaded, SHOWN printed. */
+int check_workload_file(const char *path, const char *shown, bool quiet)
 {
 	struct workload w;
 	struct diag d = { 0 };
@@ -295,7 +295,7 @@ int check_workload_file(const char *path, bool quiet)
 	if (workload_load(path, &w, &d))
 		return cli_report(&d);
 	if (!quiet)
-		printf("%s: ok: workload profile '%s', %u operation kinds\n", path, w.name, w.nmix);
+		printf("%s: ok: workload profile '%s', %u operation kinds\n", shown, w.name, w.nmix);
 	workload_free(&w);
 	return EXIT_OK;
 }

@@ -93,4 +93,12 @@ deep=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "["; for (i = 0; i < 40; i++
 bad "deep nesting" "3:[0-9]+: YAML nested too deeply" "name: x\\nmemory: {ram: 1G}\\ndescription: $deep\\n"
 printf 'name: x\nkernel: {config: missing.config}\nmemory: {ram: 1G}\n' >"$tmp/nocfg.yaml"
 expect_error 4 "missing.config: No such file" "a profile's missing .config" layout -p "$tmp/nocfg.yaml"
+# check takes files: a local file named like a bundled profile is that file
+mkdir "$tmp/here"
+printf 'name: mine\nmemory: {ram: 3G}\n' >"$tmp/here/debian-686-1g"
+printf 'name: mywork\nmix: [{kind: nosuchkind}]\n' >"$tmp/here/appliance-mixed"
+(cd "$tmp/here" && "$HMPLAN" check debian-686-1g) >"$tmp/out" 2>&1
+like "$tmp/out" "^debian-686-1g: ok: machine profile 'mine'" "check NAME: the local file, not the bundled profile"
+(cd "$tmp/here" && "$HMPLAN" check appliance-mixed) >"$tmp/out" 2>&1
+is "$?" 3 "check NAME: a broken local workload fails, though a bundled one has its name"
 done_testing
