@@ -29,6 +29,15 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether read_file() failed for want of memory (its message ends with ENOMEM's). */
+static bool out_of_memory(const struct diag *d)
+{
+	const char *m = strerror(ENOMEM);
+	size_t n = strlen(d->text), k = strlen(m);
+
+	return d->status == EXIT_IO && n >= k && strcmp(d->text + n - k, m) == 0;
+}
+
 /* The "description" of a profile, "(unreadable)"/"(invalid)", or NULL: no memory. */
 static char *describe(const char *path)
 {
@@ -39,7 +48,7 @@ static char *describe(const char *path)
 	size_t len;
 
 	if (read_file(path, &text, &len, &d))
-		return d.status == EXIT_IO && strstr(d.text, "memory") ? NULL : strdup("(unreadable)");
+		return out_of_memory(&d) ? NULL : strdup("(unreadable)");
 	doc = ydoc_parse(text, len, path, &d);
 	free(text);
 	if (!doc)

@@ -13,6 +13,11 @@ for f in "$P"/*.yaml; do
 	run check "$f"
 	is "$status" 0 "check $name: valid"
 done
+# an unreadable entry is listed as such, whatever the directory is called
+mkdir -p "$tmp/memory/machines/broken.yaml"
+HMPLAN_PROFILE_DIR=$tmp/memory "$HMPLAN" profiles >"$tmp/out" 2>&1
+is "$?" 0 "profiles: an unreadable entry is no error"
+like "$tmp/out" "broken +\\(unreadable\\)" "... and is listed as (unreadable), not as out of memory"
 run profiles --json
 is "$(json 'len(j["machines"])')" "$(ls "$P"/*.yaml | wc -l)" "profiles --json lists them all"
 
