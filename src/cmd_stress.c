@@ -232,7 +232,7 @@ struct setup {
 	struct workload w;
 	struct stress_config cfg;
 	struct stress_pages pages;
-	uint64_t seed, timeout_ns;
+	uint64_t timeout_ns;
 	struct failon *fail;
 };
 
@@ -251,7 +251,6 @@ static int configure(struct stress_cli *c, struct setup *s)
 		if (number("--last-pkmap", c->last_pkmap, 1, ENGINE_MAX_LAST_PKMAP, &v))
 			return EXIT_USAGE;
 		cfg->params.last_pkmap = (uint32_t)v;
-		cfg->costs.last_pkmap = (uint32_t)v;
 		why = engine_params_check(&cfg->params);
 	}
 	if (why)
@@ -263,10 +262,8 @@ static int configure(struct stress_cli *c, struct setup *s)
 	}
 	if (c->ops && number("--ops", c->ops, 1, UINT64_C(1) << 40, &cfg->ops))
 		return EXIT_USAGE;
-	s->seed = 1;
-	if (c->seed && number("--seed", c->seed, 0, INT64_MAX, &s->seed))
+	if (c->seed && number("--seed", c->seed, 0, INT64_MAX, &cfg->gen.seed))
 		return EXIT_USAGE;
-	cfg->gen.seed = s->seed;
 	if (c->timeout && parse_timeout(c->timeout, &s->timeout_ns) < 0)
 		return cli_usage("--timeout '%s': use a duration like 30s, 5m, 1h or 500ms", c->timeout);
 	return 0;
@@ -296,10 +293,10 @@ static void free_setup(struct setup *s)
 }
 
 /* The report's keys exist before the run, so a --fail-on typo costs nothing. */
-static int check_fail_on(struct setup *s, struct stress_cli *c)
+static int check_fail_on(struct setup *s)
 {
 	struct stress_result zero;
-	struct stress_report in = { &s->mc, s->lo, &s->w, &s->cfg, &zero, s->seed, false, 0 };
+	struct stress_report in = { &s->mc, s->lo, &s->w, &s->cfg, &zero, false, 0 };
 	struct diag d = { 0 };
 	json_t *skel;
 	unsigned i;
@@ -315,7 +312,6 @@ static int check_fail_on(struct setup *s, struct stress_cli *c)
 	rc = skel ? failon_check_keys(s->fail, skel, &d) : diag_set(&d, EXIT_IO, "out of memory");
 	json_decref(skel);
 	stress_result_free(&zero);
-	(void)c;
 	return rc ? cli_report(&d) : 0;
 }
 
@@ -333,7 +329,7 @@ static int open_trace(struct stress_cli *c, struct setup *s, struct output *tout
 	s->cfg.trace = trace_line;
 	/* exactly STRESS_TRACE_HEADER_LINES lines, so event k is on line k + 4 */
 	fprintf(tout->fp, "# hmplan stress: workload %s, machine %s, seed %" PRIu64 "\n",
-		s->w.name, s->mc.name ? s->mc.name : s->mc.source, s->seed);
+		s->w.name, s->mc.name ? s->mc.name : s->mc.source, s->cfg.gen.seed);
 	fprintf(tout->fp, "#@ last_pkmap=%u km_max_idx=%u cpus=%u\n", p->last_pkmap, p->km_max_idx,
 		p->cpus);
 	fprintf(tout->fp, "#@ max_low_pfn=%" PRIu64 " vmalloc_start=0x%" PRIx64 " vmalloc_end=0x%"
@@ -345,7 +341,7 @@ static int open_trace(struct stress_cli *c, struct setup *s, struct output *tout
 static int report(struct stress_cli *c, struct setup *s, struct stress_result *r, double wall,
 		  bool *failed)
 {
-	struct stress_report in = { &s->mc, s->lo, &s->w, &s->cfg, r, s->seed, c->timing, wall };
+	struct stress_report in = { &s->mc, s->lo, &s->w, &s->cfg, r, c->timing, wall };
 	json_t *root = stress_json(&in);
 	struct output out;
 	int rc;
@@ -358,7 +354,7 @@ static int report(struct stress_cli *c, struct setup *s, struct stress_result *r
 		if (c->json)
 			rc = json_print(out.fp, root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) < 0;
 		else
-			stress_text(out.fp, &in, root);
+			stress_text(out.fp, &in);
 		if (rc) {
 			out_abort(&out);
 			rc = cli_error(EXIT_IO, "%s: write error", c->output ? c->output : "stdout");
@@ -388,7 +384,7 @@ int cmd_stress(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	rc = prepare(&c, &s);
 	if (!rc)
-		rc = check_fail_on(&s, &c);
+		rc = check_fail_on(&s);
 	if (!rc)
 		rc = open_trace(&c, &s, &tout, &w);
 	if (rc) {

@@ -142,8 +142,7 @@ static void stress_row(const struct sweep *s, struct sweep_row *r, const struct 
 	} else {
 		c = engine_counters(res.eng);
 		r->stressed = true;
-		r->mapping_pct = res.total_cycles ? 100.0 * (double)res.mapping_cycles
-			/ (double)res.total_cycles : 0;
+		r->mapping_pct = stress_mapping_pct(&res);
 		r->sleeps = c->pkmap.sleeps;
 		r->vmap_failures = c->vmap.failures;
 		r->bounced = res.io.bounced;

@@ -105,20 +105,27 @@ int failon_parse(const char *expr, struct failon **out, struct diag *d)
 	return 0;
 }
 
+/* The value at a dotted path under root, or NULL. */
+static json_t *walk(json_t *root, const char *path)
+{
+	char buf[96], *save = NULL, *part;
+	json_t *v = root;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (part = strtok_r(buf, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
+		v = json_is_object(v) ? json_object_get(v, part) : NULL;
+	return v;
+}
+
 /* The value at a dotted path, looked up under "counters" first, then at the top. */
 static json_t *lookup(json_t *report, const char *key)
 {
 	json_t *roots[2] = { json_object_get(report, "counters"), report };
-	char buf[96];
 	int r;
 
 	for (r = 0; r < 2; r++) {
-		json_t *v = roots[r];
-		char *save = NULL, *part;
+		json_t *v = walk(roots[r], key);
 
-		snprintf(buf, sizeof(buf), "%s", key);
-		for (part = strtok_r(buf, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
-			v = json_is_object(v) ? json_object_get(v, part) : NULL;
 		if (v && json_is_number(v))
 			return v;
 	}
@@ -136,12 +143,8 @@ static json_t *parent_of(json_t *report, const char *key, char *name, size_t siz
 		return NULL;
 	snprintf(name, size, "%.*s", (int)(dot - key), key);
 	for (r = 0; r < 2; r++) {
-		json_t *v = roots[r];
-		char buf[96], *save = NULL, *part;
+		json_t *v = walk(roots[r], name);
 
-		snprintf(buf, sizeof(buf), "%s", name);
-		for (part = strtok_r(buf, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
-			v = json_is_object(v) ? json_object_get(v, part) : NULL;
 		if (json_is_object(v))
 			return v;
 	}

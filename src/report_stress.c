@@ -14,8 +14,6 @@
 
 static json_t *workload_json(const struct workload *w, const struct stress_report *in)
 {
-	static const char *placements[] = { "proportional", "highmem", "lowmem", "share" };
-	static const char *patterns[] = { "uniform", "sequential", "zipf" };
 	json_t *mix = json_array();
 	bool ok = true;
 	unsigned i;
@@ -48,9 +46,9 @@ static json_t *workload_json(const struct workload *w, const struct stress_repor
 		"working_set_bytes", J(in->r->ws_pages * 4096),
 		"working_set_pages", J(in->r->ws_pages),
 		"highmem_pages", J(in->r->ws_high_pages),
-		"placement", placements[w->placement],
+		"placement", placement_name(w->placement),
 		"highmem_share", w->placement == PLACE_SHARE ? json_real(w->share) : json_null(),
-		"pattern", patterns[w->pattern],
+		"pattern", pattern_name(w->pattern),
 		"zipf_s", w->pattern == PATTERN_ZIPF ? json_real(w->zipf_s) : json_null(),
 		"mix", mix);
 }
@@ -134,8 +132,7 @@ static json_t *cost_json(const struct stress_report *in)
 	}
 	jset(c, "mapping_cycles", json_integer(J(r->mapping_cycles)), &ok);
 	jset(c, "total_cycles", json_integer(J(r->total_cycles)), &ok);
-	jset(c, "mapping_overhead_pct", json_real(r->total_cycles
-		? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0), &ok);
+	jset(c, "mapping_overhead_pct", json_real(stress_mapping_pct(r)), &ok);
 	jset(c, "cycles_per_op", json_integer(J(r->ops_done ? r->total_cycles / r->ops_done : 0)),
 	     &ok);
 	return jdone(c, ok);
@@ -174,7 +171,7 @@ static unsigned findings(const struct stress_report *in, struct finding *f, unsi
 	const struct engine_counters *c = engine_counters(r->eng);
 	const struct engine_params *p = &in->cfg->params;
 	uint64_t vm = p->vmalloc_end - p->vmalloc_start, flushes = c->pkmap.tlb_flushes + c->vmap.tlb_flushes;
-	double pct = r->total_cycles ? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0;
+	double pct = stress_mapping_pct(r);
 	char a[32], b[32];
 	unsigned n = 0;
 
@@ -260,7 +257,7 @@ json_t *stress_json(const struct stress_report *in)
 		"schema", "hmplan-stress/1",
 		"machine", machine,
 		"workload", workload_json(in->w, in),
-		"seed", J(in->seed),
+		"seed", J(in->cfg->gen.seed),
 		"params", params_json(&in->cfg->params),
 		"ops", J(r->ops_done),
 		"events", J(r->events),
@@ -296,7 +293,7 @@ static void cost_text(FILE *fp, const struct stress_report *in)
 			cost_category_is_mapping((enum cost_category)i) ? "  mapping" : "");
 	fprintf(fp, "  %-12s %16" PRIu64 "\n", "total", r->total_cycles);
 	fprintf(fp, "  mapping overhead: %.2f%% of all cycles\n",
-		r->total_cycles ? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0);
+		stress_mapping_pct(r));
 }
 
 static void latency_text(FILE *fp, const struct stress_result *r)
@@ -316,7 +313,7 @@ static void latency_text(FILE *fp, const struct stress_result *r)
 	}
 }
 
-void stress_text(FILE *fp, const struct stress_report *in, json_t *report)
+void stress_text(FILE *fp, const struct stress_report *in)
 {
 	const struct stress_result *r = in->r;
 	const struct engine_params *p = &in->cfg->params;
@@ -324,7 +321,6 @@ void stress_text(FILE *fp, const struct stress_report *in, json_t *report)
 	unsigned n = findings(in, f, 12), i;
 	char a[32], b[32];
 
-	(void)report;
 	fprintf(fp, "Machine   %s (%" PRIu64 "MB lowmem, %" PRIu64 "MB highmem)\n",
 		in->mc->name ? in->mc->name : in->mc->source, in->lo->lowmem_mb, in->lo->highmem_mb);
 	fprintf(fp, "Engine    %u pkmap entries, %u CPUs, vmalloc %s, lazy purge above %" PRIu64
@@ -334,7 +330,7 @@ void stress_text(FILE *fp, const struct stress_report *in, json_t *report)
 		in->w->name, in->cfg->gen.tasks, size_human(b, sizeof(b), r->ws_pages * 4096),
 		r->ws_pages, r->ws_high_pages);
 	fprintf(fp, "Run       %" PRIu64 " of %" PRIu64 " operations, %" PRIu64 " events, seed %" PRIu64 "%s\n",
-		r->ops_done, in->cfg->ops, r->events, in->seed, r->stopped ? " (timed out)" : "");
+		r->ops_done, in->cfg->ops, r->events, in->cfg->gen.seed, r->stopped ? " (timed out)" : "");
 	engine_counters_text(fp, engine_counters(r->eng));
 	fprintf(fp, "  io:     %" PRIu64 " I/Os, %" PRIu64 " bounced, swiotlb full %" PRIu64
 		", slots %" PRIu64 " (peak %" PRIu64 ")\n", r->io.ios, r->io.bounced,

@@ -16,12 +16,11 @@ struct stress_report {
 	const struct workload *w;
 	const struct stress_config *cfg;
 	const struct stress_result *r;
-	uint64_t seed;
 	bool timing;		/* wall-clock figures in the report */
 	double wall_seconds;
 };
 
 json_t *stress_json(const struct stress_report *in);
-void stress_text(FILE *fp, const struct stress_report *in, json_t *report);
+void stress_text(FILE *fp, const struct stress_report *in);
 
 #endif

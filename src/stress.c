@@ -23,7 +23,6 @@ struct run {
 	struct pending *pend;	/* operations whose task sleeps in kmap() */
 	size_t npend;
 	const struct engine_prims *pr;	/* live: read after every operation */
-	int emit_status;
 };
 
 static void on_error(void *ctx, const struct engine_error *err)
@@ -129,7 +128,6 @@ static int operate(struct run *run, uint32_t t, uint32_t cpu, struct gen_op *op)
 	run->clock[cpu] += cost;
 	run->r->copies += op->copies;
 	run->r->bounces += op->bounces;
-	run->r->ops_by_kind[op->kind]++;
 	if (asleep(run, t)) {
 		struct pending *p = &run->pend[run->npend++];
 
@@ -255,7 +253,8 @@ static void totals(struct run *run)
 	struct stress_result *r = run->r;
 	unsigned i;
 
-	cost_split(&run->c->costs, engine_prims(run->e), r->copies, r->bounces, r->cycles);
+	cost_split(&run->c->costs, &run->c->params, engine_prims(run->e), r->copies, r->bounces,
+		   r->cycles);
 	r->total_cycles = r->mapping_cycles = 0;
 	for (i = 0; i < CAT_N; i++) {
 		r->total_cycles += r->cycles[i];
@@ -296,7 +295,7 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 		rc = d->status;
 		goto out;
 	}
-	cost_prices(&c->costs, &prices);
+	cost_prices(&c->costs, &c->params, &prices);
 	engine_set_prices(run.e, &prices);
 	run.pr = engine_prims(run.e);
 	for (i = 0; i < c->gen.cpus; i++)
@@ -332,40 +331,27 @@ void stress_result_free(struct stress_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Lowmem and highmem RAM of the layout, as pfn ranges. */
-static void ram_ranges(const struct layout *lo, struct stress_pages *pg, struct page_ranges *low,
-		       struct page_ranges *high)
+/* The layout's RAM clipped to pfns [min, max), appended at pg[*n]. */
+static void clip_ranges(const struct layout *lo, uint64_t min, uint64_t max,
+			struct stress_pages *pg, unsigned *n, struct page_ranges *out)
 {
-	unsigned i, n = 0;
+	unsigned i, first = *n;
 
 	for (i = 0; i < lo->nmemblock; i++) {
 		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
 
-		if (b > lo->max_low_pfn)
-			b = lo->max_low_pfn;
+		if (a < min)
+			a = min;
+		if (b > max)
+			b = max;
 		if (a < b) {
-			pg->start[n] = a;
-			pg->end[n++] = b;
+			pg->start[*n] = a;
+			pg->end[(*n)++] = b;
 		}
 	}
-	low->start = pg->start;
-	low->end = pg->end;
-	low->n = n;
-	for (i = 0; i < lo->nmemblock; i++) {
-		uint64_t a = lo->memblock[i].start_pfn, b = lo->memblock[i].end_pfn;
-
-		if (a < lo->max_low_pfn)
-			a = lo->max_low_pfn;
-		if (b > lo->max_pfn)
-			b = lo->max_pfn;
-		if (a < b) {
-			pg->start[n] = a;
-			pg->end[n++] = b;
-		}
-	}
-	high->start = pg->start + low->n;
-	high->end = pg->end + low->n;
-	high->n = n - low->n;
+	out->start = pg->start + first;
+	out->end = pg->end + first;
+	out->n = *n - first;
 }
 
 const char *stress_configure(struct stress_config *c, struct stress_pages *pg,
@@ -373,7 +359,7 @@ const char *stress_configure(struct stress_config *c, struct stress_pages *pg,
 			     const struct workload *w, uint32_t cpus)
 {
 	struct engine_params *p = &c->params;
-	unsigned i;
+	unsigned i, n;
 
 	memset(c, 0, sizeof(*c));
 	if (!lo->boots)
@@ -392,10 +378,12 @@ const char *stress_configure(struct stress_config *c, struct stress_pages *pg,
 	c->gen.cpus = p->cpus;
 	c->gen.tasks = w->tasks ? w->tasks : 2 * p->cpus;
 	c->gen.max_low_pfn = p->max_low_pfn;
-	ram_ranges(lo, pg, &c->gen.low, &c->gen.high);
+	n = 0;
+	clip_ranges(lo, 0, lo->max_low_pfn, pg, &n, &c->gen.low);
+	clip_ranges(lo, lo->max_low_pfn, lo->max_pfn, pg, &n, &c->gen.high);
 	c->gen.swiotlb_slots = lo->swiotlb_bytes / (2048 + 16);
 	c->ops = w->ops;
-	cost_model_default(&c->costs, p->cpus, p->last_pkmap);
+	cost_model_default(&c->costs);
 	for (i = 0; i < mc->ncosts; i++)
 		c->costs.cycles[cost_key_find(mc->costs[i].key)] = mc->costs[i].cycles;
 	return engine_params_check(p);

@@ -49,7 +49,6 @@ struct stress_result {
 	struct engine *eng;		/* after engine_finish(): counters and deadlock */
 	uint64_t copies, bounces;
 	uint64_t cycles[CAT_N], total_cycles, mapping_cycles;
-	uint64_t ops_by_kind[OP_NKINDS];
 	struct histogram *hist[OP_NKINDS + 1];	/* per kind, then all */
 	struct gen_counters io;
 	uint64_t ws_pages, ws_high_pages;
@@ -59,6 +58,12 @@ struct stress_result {
 	size_t deadlocked;
 	int trace_status;		/* what trace() returned when it stopped the run */
 };
+
+/* Mapping cycles as a share of all cycles, in percent (0 before any cycle). */
+static inline double stress_mapping_pct(const struct stress_result *r)
+{
+	return r->total_cycles ? 100.0 * (double)r->mapping_cycles / (double)r->total_cycles : 0;
+}
 
 /* Room for the RAM ranges a gen_config points to. */
 struct stress_pages {

@@ -21,6 +21,19 @@ const char *op_kind_name(enum op_kind k)
 	return kind_names[k];
 }
 
+static const char *placements[] = { "proportional", "highmem", "lowmem", "share" };
+static const char *patterns[] = { "uniform", "sequential", "zipf" };
+
+const char *placement_name(enum placement p)
+{
+	return placements[p];
+}
+
+const char *pattern_name(enum pattern p)
+{
+	return patterns[p];
+}
+
 struct ctx {
 	const struct ydoc *doc;
 	struct diag *d;
@@ -166,8 +179,6 @@ static int mix_entry(struct ctx *c, unsigned i, const struct wp_mix *in, struct 
 
 static int pages(struct ctx *c, const struct wp_pages *p, struct workload *w)
 {
-	static const char *placements[] = { "proportional", "highmem", "lowmem" };
-	static const char *patterns[] = { "uniform", "sequential", "zipf" };
 	unsigned i;
 
 	w->working_set = 64 * MiB;
@@ -195,11 +206,12 @@ static int pages(struct ctx *c, const struct wp_pages *p, struct workload *w)
 	if (p->placement) {
 		char *end;
 
-		for (i = 0; i < 3 && strcmp(p->placement, placements[i]) != 0; i++)
+		/* "share" is not a name to type: a number is */
+		for (i = 0; i < PLACE_SHARE && strcmp(p->placement, placements[i]) != 0; i++)
 			;
-		w->placement = i < 3 ? (enum placement)i : PLACE_SHARE;
-		w->share = i < 3 ? 0 : strtod(p->placement, &end);
-		if (i == 3 && (end == p->placement || *end || !(w->share >= 0 && w->share <= 1)))
+		w->placement = (enum placement)i;
+		w->share = i < PLACE_SHARE ? 0 : strtod(p->placement, &end);
+		if (i == PLACE_SHARE && (end == p->placement || *end || !(w->share >= 0 && w->share <= 1)))
 			return ydoc_error(c->doc, "pages.placement", c->d, "'%s': use proportional, "
 					  "highmem, lowmem or a highmem share from 0.0 to 1.0",
 					  p->placement);

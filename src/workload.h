@@ -41,6 +41,8 @@ struct mix_entry {
 
 enum placement { PLACE_PROPORTIONAL, PLACE_HIGHMEM, PLACE_LOWMEM, PLACE_SHARE };
 enum pattern { PATTERN_UNIFORM, PATTERN_SEQUENTIAL, PATTERN_ZIPF };
+const char *placement_name(enum placement p);
+const char *pattern_name(enum pattern p);
 
 struct workload {
 	char *name, *description, *path;

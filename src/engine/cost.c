@@ -23,16 +23,6 @@ void engine_prims_sub(const struct engine_prims *after, const struct engine_prim
 		o[i] = a[i] - b[i];
 }
 
-void engine_prims_add(struct engine_prims *sum, const struct engine_prims *d)
-{
-	uint64_t *s = (uint64_t *)sum;
-	const uint64_t *x = (const uint64_t *)d;
-	size_t i;
-
-	for (i = 0; i < NPRIMS; i++)
-		s[i] += x[i];
-}
-
 /*
  * The priced total of the counts so far; PRIM_ADD keeps it from here on,
  * for every primitive but events: those are counted one per event, and

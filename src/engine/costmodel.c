@@ -56,23 +56,22 @@ int cost_category_is_mapping(enum cost_category c)
 	return c != CAT_SCHED && c != CAT_COPY;
 }
 
-void cost_model_default(struct cost_model *m, uint32_t cpus, uint32_t last_pkmap)
+void cost_model_default(struct cost_model *m)
 {
 	int i;
 
 	for (i = 0; i < COST_NKEYS; i++)
 		m->cycles[i] = keys[i].cycles;
-	m->cpus = cpus ? cpus : 1;
-	m->last_pkmap = last_pkmap;
 }
 
 #define FIELD(f) (offsetof(struct engine_prims, f) / sizeof(uint64_t))
 
 /* Each primitive's cycles, and the category they go to (-1: free). */
-static void weigh(const struct cost_model *m, uint64_t w[], int cat[])
+static void weigh(const struct cost_model *m, const struct engine_params *ep, uint64_t w[],
+		  int cat[])
 {
 	const uint64_t *c = m->cycles;
-	uint64_t flush = c[COST_TLB_FLUSH] + (uint64_t)(m->cpus - 1) * c[COST_IPI];
+	uint64_t flush = c[COST_TLB_FLUSH] + (uint64_t)(ep->cpus - 1) * c[COST_IPI];
 	size_t n = sizeof(struct engine_prims) / sizeof(uint64_t), i;
 
 	for (i = 0; i < n; i++) {
@@ -85,35 +84,36 @@ static void weigh(const struct cost_model *m, uint64_t w[], int cat[])
 	w[FIELD(tlb_flush_pkmap)] = flush, cat[FIELD(tlb_flush_pkmap)] = CAT_TLB_FLUSH;
 	w[FIELD(tlb_flush_vmap)] = flush, cat[FIELD(tlb_flush_vmap)] = CAT_TLB_FLUSH;
 	w[FIELD(pkmap_probes)] = c[COST_PKMAP_PROBE], cat[FIELD(pkmap_probes)] = CAT_PKMAP_SCAN;
-	w[FIELD(pkmap_flush_walks)] = (uint64_t)m->last_pkmap * c[COST_PKMAP_PROBE];
+	w[FIELD(pkmap_flush_walks)] = (uint64_t)ep->last_pkmap * c[COST_PKMAP_PROBE];
 	cat[FIELD(pkmap_flush_walks)] = CAT_PKMAP_SCAN;
 	w[FIELD(pkmap_lookups)] = c[COST_SPINLOCK], cat[FIELD(pkmap_lookups)] = CAT_LOCK;
 	w[FIELD(sched_outs)] = c[COST_CONTEXT_SWITCH], cat[FIELD(sched_outs)] = CAT_SCHED;
 	w[FIELD(vmap_searches)] = c[COST_VMAP_ALLOC], cat[FIELD(vmap_searches)] = CAT_VMAP;
 }
 
-void cost_prices(const struct cost_model *m, struct engine_prims *out)
+void cost_prices(const struct cost_model *m, const struct engine_params *p,
+		 struct engine_prims *out)
 {
 	int cat[sizeof(*out) / sizeof(uint64_t)];
 
-	weigh(m, (uint64_t *)out, cat);
+	weigh(m, p, (uint64_t *)out, cat);
 }
 
-void cost_split(const struct cost_model *m, const struct engine_prims *p, uint64_t copies,
-		uint64_t bounces, uint64_t out[CAT_N])
+void cost_split(const struct cost_model *m, const struct engine_params *ep,
+		const struct engine_prims *p, uint64_t copies, uint64_t bounces, uint64_t out[CAT_N])
 {
 	size_t n = sizeof(struct engine_prims) / sizeof(uint64_t), i;
 	const uint64_t *x = (const uint64_t *)p;
 	uint64_t w[sizeof(struct engine_prims) / sizeof(uint64_t)];
 	int cat[sizeof(struct engine_prims) / sizeof(uint64_t)];
 
-	weigh(m, w, cat);
+	weigh(m, ep, w, cat);
 	memset(out, 0, CAT_N * sizeof(out[0]));
 	for (i = 0; i < n; i++)
 		if (cat[i] >= 0)
 			out[cat[i]] += w[i] * x[i];
 	/* the IPI share of global flushes is its own category */
-	out[CAT_IPI] = (p->tlb_flush_pkmap + p->tlb_flush_vmap) * (uint64_t)(m->cpus - 1)
+	out[CAT_IPI] = (p->tlb_flush_pkmap + p->tlb_flush_vmap) * (uint64_t)(ep->cpus - 1)
 		* m->cycles[COST_IPI];
 	out[CAT_TLB_FLUSH] -= out[CAT_IPI];
 	out[CAT_COPY] = copies * m->cycles[COST_PAGE_COPY] + bounces * m->cycles[COST_BOUNCE_COPY];

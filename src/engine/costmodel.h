@@ -26,8 +26,6 @@ enum cost_category {
 
 struct cost_model {
 	uint64_t cycles[COST_NKEYS];
-	uint32_t cpus;		/* IPIs go to the other online CPUs */
-	uint32_t last_pkmap;	/* a flush walk examines every entry */
 };
 
 const char *cost_key_name(enum cost_key k);		/* "pte_write" */
@@ -36,13 +34,14 @@ const char *cost_category_name(enum cost_category c);	/* "pte" */
 /* Does this category count as mapping overhead (not copies, not scheduling)? */
 int cost_category_is_mapping(enum cost_category c);
 
-void cost_model_default(struct cost_model *m, uint32_t cpus, uint32_t last_pkmap);
+void cost_model_default(struct cost_model *m);
 
 /* Each primitive's cycles, as engine_set_prices() takes them. */
-void cost_prices(const struct cost_model *m, struct engine_prims *out);
+void cost_prices(const struct cost_model *m, const struct engine_params *p,
+		 struct engine_prims *out);
 
 /* Totals by category for primitive counts p plus page and bounce copies. */
-void cost_split(const struct cost_model *m, const struct engine_prims *p, uint64_t copies,
-		uint64_t bounces, uint64_t out[CAT_N]);
+void cost_split(const struct cost_model *m, const struct engine_params *ep,
+		const struct engine_prims *p, uint64_t copies, uint64_t bounces, uint64_t out[CAT_N]);
 
 #endif

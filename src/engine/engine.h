@@ -178,7 +178,6 @@ struct engine_prims {
 /* out = after - before, field by field. */
 void engine_prims_sub(const struct engine_prims *after, const struct engine_prims *before,
 		      struct engine_prims *out);
-void engine_prims_add(struct engine_prims *sum, const struct engine_prims *d);
 
 struct engine;
 
