@@ -95,7 +95,6 @@ static void keep_error(void *ctx, const struct engine_error *err)
 	e->detail = res->tlen;
 	memcpy(res->text + res->tlen, err->detail, n);
 	res->tlen += n;
-	res->kinds[err->kind]++;
 }
 
 /* Merge the sources: base, then the trace's #@ lines, then options. */

@@ -43,7 +43,6 @@ struct replay_result {
 	size_t nerr, errcap;
 	char *text;
 	size_t tlen, tcap;
-	uint64_t kinds[ENGINE_NERRORS];	/* errors by kind */
 	size_t deadlocked;	/* sleepers at the end */
 	bool oom;
 };

@@ -304,7 +304,6 @@ struct trace_reader {
 	bool pending;		/* the header stopped at an event line, not yet parsed */
 	const char *pline;
 	size_t plen;
-	bool started;		/* an event line has been seen */
 	uint32_t cpus;
 	uint64_t events;
 
@@ -781,8 +780,6 @@ static int parse_params(struct trace_reader *r, const char *p, size_t i, size_t 
 {
 	char buf[100];
 
-	if (r->started)
-		return late_params(r, d, i);
 	for (i = skip_blanks(p, i + 2, n); i < n && p[i] != '#'; i = skip_blanks(p, i, n)) {
 		size_t ks = i, eq, e = token_end(p, i, n);
 		const char *why;
@@ -966,7 +963,6 @@ static __attribute__((noinline)) int next_general(struct trace_reader *r,
 				return late_params(r, d, i);
 			continue;
 		}
-		r->started = true;
 		if (parse_event(r, p, i, n, ev, d) < 0) {
 			const char *z = memchr(p, '\0', n);
 
@@ -988,7 +984,6 @@ int trace_next(struct trace_reader *r, struct engine_event *ev, struct diag *d)
 		return next_general(r, ev, d);
 	r->start += n + 1;
 	ev->line = ++r->lineno;
-	r->started = true;
 	r->events++;
 	return 1;
 }

@@ -64,7 +64,6 @@ struct vtree {
 	struct vnode *n;
 	size_t cap;
 	uint32_t root, used, free;	/* free: list through .l */
-	uint64_t blocks;		/* nodes in the tree */
 };
 
 void vtree_init(struct vtree *t);
@@ -141,7 +140,6 @@ struct task {
 	uint32_t cpu;
 	uint32_t atomic;	/* outstanding kmap_atomic() (its preempt count share) */
 	uint32_t depth;		/* kmap_ctrl idx: highmem local/atomic maps */
-	uint32_t nhandles;	/* == depth, kept apart to check it */
 	size_t cap;		/* room in stack[] and handles[] */
 	uint64_t *stack;	/* pfn at each stack position */
 	struct handle *handles;	/* addresses handed out, oldest first */
@@ -155,7 +153,6 @@ struct task {
 /* A kmap() hold: one pfn held by one task, linked in map order. */
 struct hold {
 	uint64_t pfn;
-	uint32_t task;
 	uint32_t prev, next;	/* the task's holds in map order */
 	uint32_t older;		/* the task's previous hold of the same pfn */
 };
@@ -250,7 +247,7 @@ const char *local_check(const struct engine *e);
 /* Push a highmem page on the task's stack, at a slot of its CPU (room checked). */
 static inline void local_push(struct engine *e, struct task *t, uint64_t pfn)
 {
-	t->handles[t->nhandles++] = (struct handle){ pfn, t->cpu, t->depth };
+	t->handles[t->depth] = (struct handle){ pfn, t->cpu, t->depth };
 	t->stack[t->depth++] = pfn;
 	e->c.local.pte_sets++;
 	PRIM_ADD(e, pte_writes, 1);
@@ -271,7 +268,7 @@ static inline void local_pop(struct engine *e, struct task *t)
 /* The task's newest local address, or NULL. */
 static inline const struct handle *newest_handle(const struct task *t)
 {
-	return t->nhandles ? &t->handles[t->nhandles - 1] : NULL;
+	return t->depth ? &t->handles[t->depth - 1] : NULL;
 }
 
 /* Usual: a lowmem page, or a highmem one with room on the stack. */
@@ -309,7 +306,6 @@ static inline void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti
 		return;
 	}
 	if (high) {
-		t->nhandles--;
 		local_pop(e, t);
 	}
 	if (atomic)

@@ -81,7 +81,7 @@ static long find_handle(const struct task *t, uint64_t pfn)
 {
 	long i;
 
-	for (i = (long)t->nhandles - 1; i >= 0; i--)
+	for (i = (long)t->depth - 1; i >= 0; i--)
 		if (t->handles[i].pfn == pfn)
 			return i;
 	return -1;
@@ -118,10 +118,9 @@ void local_unmap_general(struct engine *e, struct task *t, uint32_t ti, uint64_t
 			return;
 		}
 		h = t->handles[k];
-		if ((uint32_t)k + 1 < t->nhandles)	/* not the newest: close the gap */
+		if ((uint32_t)k + 1 < t->depth)	/* not the newest: close the gap */
 			memmove(&t->handles[k], &t->handles[k + 1],
-				(t->nhandles - (size_t)k - 1) * sizeof(*t->handles));
-		t->nhandles--;
+				(t->depth - (size_t)k - 1) * sizeof(*t->handles));
 		if (h.cpu != t->cpu || h.pos != t->depth - 1)
 			lifo_error(e, ti, t, pfn, &h, line, atomic);
 		/* whatever address was passed, the top slot is cleared and popped */
@@ -146,7 +145,7 @@ static bool local_maps(const struct task *t, uint64_t pfn)
 {
 	uint32_t i;
 
-	for (i = t->nhandles; i-- > 0;) {
+	for (i = t->depth; i-- > 0;) {
 		const struct handle *h = &t->handles[i];
 
 		if (h->pfn == pfn && h->cpu == t->cpu && h->pos < t->depth &&
@@ -176,14 +175,12 @@ const char *local_check(const struct engine *e)
 		const struct task *t = &e->tasks[ti];
 		uint32_t i;
 
-		if (t->depth != t->nhandles)
-			return "local: stack depth differs from the handles handed out";
 		if (t->depth + 1 > e->p.km_max_idx && t->depth)
 			return "local: stack deeper than KM_MAX_IDX - 1";
 		for (i = 0; i < t->depth; i++)
 			if (!is_highmem(e, t->stack[i]))
 				return "local: a lowmem page on a stack";
-		for (i = 0; i < t->nhandles; i++)
+		for (i = 0; i < t->depth; i++)
 			if (t->handles[i].cpu != t->cpu)
 				return "local: a task holds a local address of another CPU";
 	}

@@ -172,7 +172,6 @@ static bool hold_add(struct engine *e, uint32_t ti, uint64_t pfn)
 		return false;
 	n = &e->holds[h];
 	n->pfn = pfn;
-	n->task = ti;
 	n->older = pmap_get(&e->holdmap, pfn, ti);
 	if (pmap_put(&e->holdmap, pfn, ti, h) < 0) {
 		n->next = e->holdfree;
@@ -196,11 +195,15 @@ bool holds_has(const struct engine *e, uint32_t ti, uint64_t pfn)
 }
 
 /* Remove the task's most recent hold of pfn (it must exist). */
-static void hold_remove(struct engine *e, uint32_t ti, uint64_t pfn)
+static bool hold_remove(struct engine *e, uint32_t ti, uint64_t pfn)
 {
 	struct task *t = &e->tasks[ti];
 	uint32_t h = pmap_get(&e->holdmap, pfn, ti);
-	struct hold *n = &e->holds[h];
+	struct hold *n;
+
+	if (h == NIL)
+		return false;
+	n = &e->holds[h];
 
 	if (n->older != NIL)
 		pmap_put(&e->holdmap, pfn, ti, n->older);	/* replaces: cannot fail */
@@ -217,6 +220,7 @@ static void hold_remove(struct engine *e, uint32_t ti, uint64_t pfn)
 	t->nholds--;
 	n->next = e->holdfree;
 	e->holdfree = h;
+	return true;
 }
 
 /* The entry now has one more user; count 1 -> 2 puts it back in use. */
@@ -319,7 +323,7 @@ void op_kunmap(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint
 		sleep_in_atomic(e, t, ti, "kunmap(", pfn, line);
 	if (!is_highmem(e, pfn))
 		return;
-	if (!holds_has(e, ti, pfn)) {
+	if (!hold_remove(e, ti, pfn)) {
 		err_begin(e);
 		err_str(e, "kunmap(");
 		err_u64(e, pfn);
@@ -327,7 +331,6 @@ void op_kunmap(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint
 		err_emit(e, line, ti, ENGINE_ERR_UNMAP_NOT_MAPPED);
 		return;
 	}
-	hold_remove(e, ti, pfn);
 	PRIM_ADD(e, pkmap_lookups, 1);
 	i = pmap_get(&pk->where, pfn, 0);
 	if (--pk->count[i] == 1) {

@@ -79,7 +79,6 @@ void vtree_init(struct vtree *t)
 	t->root = NIL;
 	t->used = 0;
 	t->free = NIL;
-	t->blocks = 0;
 }
 
 void vtree_free(struct vtree *t)
@@ -100,7 +99,6 @@ static uint32_t node_new(struct vtree *t, uint64_t start, uint64_t size)
 		i = t->used++;
 	}
 	N(i) = (struct vnode){ start, size, size, NIL, NIL, 1 };
-	t->blocks++;
 	return i;
 }
 
@@ -108,7 +106,6 @@ static void node_drop(struct vtree *t, uint32_t i)
 {
 	N(i).l = t->free;
 	t->free = i;
-	t->blocks--;
 }
 
 static uint32_t insert_node(struct vtree *t, uint32_t i, uint32_t node)
