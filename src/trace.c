@@ -609,30 +609,27 @@ static inline int64_t task_find(struct trace_reader *r, const char *s, size_t n)
 /* The index of a task name, a new one at its first appearance; -1 on no memory. */
 static int64_t task_index(struct trace_reader *r, const char *s, size_t n)
 {
-	uint64_t key = word(s, n), h;
-	struct task_slot *t, *c = recent_slot(r->recent, key);
+	int64_t i = task_find(r, s, n);
+	uint64_t key, h;
+	struct task_slot *t;
 
-	if (slot_is(r, c, key, s, n))
-		return c->idx;
+	if (i >= 0)
+		return i;
+	key = word(s, n);
 	h = name_hash(key, s, n);
+	if ((r->ntasks + 1) * 2 > r->smask + 1 && slots_grow(r) < 0)
+		return -1;
 	t = slot_for(r, key, h, s, n);
-	if (!t->len) {
-		if ((r->ntasks + 1) * 2 > r->smask + 1) {
-			if (slots_grow(r) < 0)
-				return -1;
-			t = slot_for(r, key, h, s, n);
-		}
-		if (r->ntasks >= UINT32_MAX - 1 ||
-		    grow_buf(&r->names, &r->ncap, r->nlen + n + 1, 1) < 0 ||
-		    grow_buf(&r->name_off, &r->offcap, r->ntasks + 1, sizeof(*r->name_off)) < 0)
-			return -1;
-		memcpy(r->names + r->nlen, s, n);
-		r->names[r->nlen + n] = '\0';
-		*t = (struct task_slot){ key, h, (uint32_t)r->nlen, (uint32_t)n, (uint32_t)r->ntasks };
-		r->name_off[r->ntasks++] = (uint32_t)r->nlen;
-		r->nlen += n + 1;
-	}
-	*c = *t;
+	if (r->ntasks >= UINT32_MAX - 1 ||
+	    grow_buf(&r->names, &r->ncap, r->nlen + n + 1, 1) < 0 ||
+	    grow_buf(&r->name_off, &r->offcap, r->ntasks + 1, sizeof(*r->name_off)) < 0)
+		return -1;
+	memcpy(r->names + r->nlen, s, n);
+	r->names[r->nlen + n] = '\0';
+	*t = (struct task_slot){ key, h, (uint32_t)r->nlen, (uint32_t)n, (uint32_t)r->ntasks };
+	r->name_off[r->ntasks++] = (uint32_t)r->nlen;
+	r->nlen += n + 1;
+	*recent_slot(r->recent, key) = *t;
 	return t->idx;
 }
 

@@ -305,9 +305,8 @@ static inline void op_kunmap_local(struct engine *e, struct task *t, uint32_t ti
 		local_unmap_general(e, t, ti, pfn, line, atomic);
 		return;
 	}
-	if (high) {
+	if (high)
 		local_pop(e, t);
-	}
 	if (atomic)
 		t->atomic--;
 }

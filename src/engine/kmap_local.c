@@ -44,6 +44,7 @@ static void map_error(struct engine *e, const char *what, uint64_t pfn)
 	err_str(e, ")");
 }
 
+/* A highmem page with the stack full, or no room allocated yet. */
 void local_map_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn,
 		       uint64_t line, bool atomic)
 {
@@ -51,15 +52,6 @@ void local_map_general(struct engine *e, struct task *t, uint32_t ti, uint64_t p
 		e->c.atomic.maps++;
 	else
 		e->c.local.maps++;
-	if (!is_highmem(e, pfn)) {
-		if (atomic) {
-			e->c.atomic.lowmem++;
-			t->atomic++;
-		} else {
-			e->c.local.lowmem++;
-		}
-		return;
-	}
 	if (t->depth + 1 >= e->p.km_max_idx) {
 		/* BUG_ON(idx >= KM_MAX_IDX): reported, and the call has no effect */
 		map_error(e, atomic ? "kmap_atomic" : "kmap_local_page", pfn);
@@ -155,10 +147,11 @@ static bool local_maps(const struct task *t, uint64_t pfn)
 	return false;
 }
 
+/* A highmem page the task's newest local address does not map. */
 void touch_general(struct engine *e, struct task *t, uint32_t ti, uint64_t pfn, uint64_t line)
 {
 	/* the local stack first: it is short, and usually maps the page on top */
-	if (!is_highmem(e, pfn) || local_maps(t, pfn) || holds_has(e, ti, pfn))
+	if (local_maps(t, pfn) || holds_has(e, ti, pfn))
 		return;
 	err_begin(e);
 	err_str(e, "page ");
