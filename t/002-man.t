@@ -16,7 +16,7 @@ for page in "$MAN"/*.[0-9]; do
 done
 
 # every long option a command's --help shows is in that command's page
-for cmd in $("$HMPLAN" --help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'); do
+for cmd in $(commands); do
 	[ "$cmd" = help ] && continue
 	page=$MAN/hmplan-$cmd.1
 	[ -f "$page" ] || page=$MAN/hmplan.1
@@ -30,7 +30,7 @@ for cmd in $("$HMPLAN" --help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]
 done
 
 # every command is in hmplan(1)
-for cmd in $("$HMPLAN" --help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'); do
+for cmd in $(commands); do
 	like "$MAN/hmplan.1" "^\.B $cmd" "hmplan(1) describes '$cmd'"
 done
 

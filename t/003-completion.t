@@ -6,7 +6,7 @@
 C=$TOP_SRCDIR/completions/hmplan
 bash -n "$C"
 is "$?" 0 "the completion script is valid bash"
-cmds=$("$HMPLAN" --help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}')
+cmds=$(commands)
 for cmd in $cmds; do
 	grep -q "local commands=.*\\b$cmd\\b" "$C"
 	is "$?" 0 "completes the command '$cmd'"

@@ -82,7 +82,7 @@ is "$(json 'j["counters"]["io"]["bounced"], j["counters"]["io"]["ios"] > 0')" "(
 # page-copy's 512M (proportional) on 8 GiB PAE maps pages above 4 GiB in
 # proportion to the highmem RAM there, and reaches the top of RAM.
 "$HMPLAN" layout $M --json >"$tmp/l.json"
-eval "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))
+eval "$("$PYTHON3" -c 'import json,sys; j=json.load(open(sys.argv[1]))
 z = [z for z in j["zones"] if z["name"] == "HighMem"][0]
 print("maxlow=%d maxpfn=%d above=%.4f" % (j["pfn"]["max_low_pfn"], j["pfn"]["max_pfn"],
       (j["pfn"]["max_pfn"] - 1048576) / z["present_pages"]))' "$tmp/l.json")"

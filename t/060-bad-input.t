@@ -16,8 +16,7 @@ bad() {
 	*" -o "*|*" --ram ") ;;		# its own -o, or an option missing its value
 	*) case $1 in layout|sweep|stress|replay) set -- "$@" -o "$O" ;; esac ;;
 	esac
-	${VALGRIND:-} "$HMPLAN" "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
+	run "$@"
 	lines=$(wc -l <"$tmp/err")
 	left=$(ls "$tmp" | grep -c '^report\.out' || true)
 	if [ "$status" -eq "$want" ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ] &&

@@ -42,6 +42,11 @@ run() {
 	status=$?
 }
 
+# commands: the commands hmplan --help lists, one per line
+commands() {
+	"$HMPLAN" --help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}'
+}
+
 # is GOT WANT DESCRIPTION
 is() {
 	if [ "$1" = "$2" ]; then
