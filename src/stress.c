@@ -285,9 +285,9 @@ int stress_run(const struct stress_config *c, struct stress_result *r, struct di
 	for (i = 0; i <= OP_NKINDS && r->hist[i]; i++)
 		;
 	if (!r->errors || !run.clock || !run.nq || !run.pend || i <= OP_NKINDS || !run.e) {
-		rc = diag_set(d, run.e || !engine_params_check(&c->params) ? EXIT_IO : EXIT_USAGE,
-			      "%s", run.e || !engine_params_check(&c->params) ? "out of memory"
-			      : engine_params_check(&c->params));
+		const char *bad = run.e ? NULL : engine_params_check(&c->params);
+
+		rc = bad ? diag_set(d, EXIT_USAGE, "%s", bad) : diag_set(d, EXIT_IO, "out of memory");
 		goto out;
 	}
 	run.g = gen_new(&c->gen, emit, &run, d);

@@ -234,7 +234,7 @@ static int pages(struct ctx *c, const struct wp_pages *p, struct workload *w)
 
 static int validate(struct ctx *c, const struct workload_profile *p, struct workload *w)
 {
-	uint64_t v;
+	uint64_t v, total = 0;
 	unsigned i;
 
 	w->name = strdup(p->name);
@@ -253,9 +253,9 @@ static int validate(struct ctx *c, const struct workload_profile *p, struct work
 	for (i = 0; i < p->mix_count; i++) {
 		if (mix_entry(c, i, &p->mix[i], &w->mix[i]))
 			return -1;
-		w->total_weight += w->mix[i].weight;
+		total += w->mix[i].weight;
 	}
-	if (w->total_weight == 0)
+	if (total == 0)
 		return ydoc_error(c->doc, "mix", c->d, "the weights add up to 0: nothing to do");
 	return 0;
 }

@@ -56,7 +56,6 @@ struct workload {
 	double zipf_s;
 	struct mix_entry mix[WORKLOAD_MAX_MIX];
 	unsigned nmix;
-	uint64_t total_weight;
 	unsigned long ws_line, ws_col;	/* where working_set is, for later errors */
 };
 
