@@ -172,10 +172,8 @@ static void compute(const struct sweep *s, struct sweep_row *r, struct layout *l
 	r->printed = lo->printed_sizes;
 	r->lowmem_mb = lo->lowmem_mb;
 	r->highmem_mb = lo->highmem_mb;
-	r->low_present = r->high_present = 0;
-	for (i = 0; i < lo->nzones; i++)
-		*(strcmp(lo->zones[i].name, "HighMem") ? &r->low_present : &r->high_present) +=
-			lo->zones[i].present << PAGE_SHIFT;
+	r->low_present = lo->lowmem_present_bytes;
+	r->high_present = lo->highmem_present_bytes;
 	r->mem_map = lo->mem_map_bytes;
 	r->swiotlb = lo->swiotlb_bytes;
 	r->free_low = lo->lowmem_free_estimate_bytes;

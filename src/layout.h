@@ -104,7 +104,8 @@ struct layout {
 	/* what eats lowmem (estimates; see hmplan-layout(1)) */
 	uint64_t mem_map_bytes, swiotlb_bytes, pagetable_bytes, hash_bytes;
 	uint64_t kernel_bytes;		/* image, percpu, early allocations */
-	uint64_t lowmem_present_bytes, lowmem_free_estimate_bytes;
+	uint64_t lowmem_present_bytes, highmem_present_bytes;	/* RAM present, by zone kind */
+	uint64_t lowmem_free_estimate_bytes;
 	uint64_t dentry_entries, inode_entries;
 
 	/* hmplan's own advice */

@@ -108,12 +108,8 @@ static void pci_hole(const struct layout_input *in, struct layout *o)
 
 static void sizing(const struct layout_input *in, struct layout *o)
 {
-	uint64_t ram = 0;
+	uint64_t ram = o->lowmem_present_bytes + o->highmem_present_bytes;
 	char a[32], b[32];
-	unsigned i;
-
-	for (i = 0; i < o->nzones; i++)
-		ram += o->zones[i].present << PAGE_SHIFT;
 
 	if (in->k.pae && ram > 8 * GiB)
 		layout_warn(o, "pae-over-8g", "%s of RAM on a 32-bit kernel: the kernel "

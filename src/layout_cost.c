@@ -198,10 +198,10 @@ void layout_overhead(const struct layout_input *in, struct layout *o)
 	struct lowmem_pool pool;
 	char a[32], b[32];
 
-	o->lowmem_present_bytes = 0;
+	o->lowmem_present_bytes = o->highmem_present_bytes = 0;
 	for (i = 0; i < o->nzones; i++)
-		if (strcmp(o->zones[i].name, "HighMem") != 0)
-			o->lowmem_present_bytes += o->zones[i].present << PAGE_SHIFT;
+		*(strcmp(o->zones[i].name, "HighMem") ? &o->lowmem_present_bytes
+		  : &o->highmem_present_bytes) += o->zones[i].present << PAGE_SHIFT;
 	o->mem_map_bytes = mem_map_bytes(o);
 	kernel_pages(o, &nr_kernel, &nr_all);
 	o->total_pages = nr_all;

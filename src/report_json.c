@@ -194,16 +194,6 @@ json_t *layout_json(const struct machine *mc, const struct layout *lo)
 		"warnings", warnings_json(lo));
 }
 
-/* RAM the kernel uses, in lowmem and in highmem (present pages, bytes). */
-static void present(const struct layout *lo, uint64_t *low, uint64_t *high)
-{
-	unsigned i;
-
-	*low = *high = 0;
-	for (i = 0; i < lo->nzones; i++)
-		*(strcmp(lo->zones[i].name, "HighMem") ? low : high) += lo->zones[i].present << PAGE_SHIFT;
-}
-
 uint64_t layout_vmalloc_bytes(const struct layout *lo)
 {
 	unsigned i;
@@ -217,12 +207,10 @@ uint64_t layout_vmalloc_bytes(const struct layout *lo)
 json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)
 {
 	json_t *codes = json_array();
-	uint64_t low, high;
 	char buf[16];
 	bool ok = true;
 	unsigned i;
 
-	present(lo, &low, &high);
 	for (i = 0; i < lo->nwarnings; i++)
 		jpush(codes, json_string(lo->warnings[i].code), &ok);
 	if (!(codes = jdone(codes, ok)))
@@ -239,9 +227,9 @@ json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)
 			? json_integer(J(lo->highmem_mb)) : json_null(),
 		"max_low_pfn", J(lo->max_low_pfn),
 		"max_pfn", J(lo->zones_end_pfn),
-		"lowmem_present_bytes", J(low),
-		"highmem_present_bytes", J(high),
-		"usable_bytes", J(low + high),
+		"lowmem_present_bytes", J(lo->lowmem_present_bytes),
+		"highmem_present_bytes", J(lo->highmem_present_bytes),
+		"usable_bytes", J(lo->lowmem_present_bytes + lo->highmem_present_bytes),
 		"vmalloc_bytes", J(layout_vmalloc_bytes(lo)),
 		"mem_map_bytes", J(lo->mem_map_bytes),
 		"swiotlb_bytes", J(lo->swiotlb_bytes),

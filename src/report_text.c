@@ -85,13 +85,9 @@ static const struct region *vmalloc_region(const struct layout *lo)
 static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
 {
 	const struct region *vr = vmalloc_region(lo);
-	uint64_t high_present = lo->memory_highmem_kb * 1024;
-	unsigned i;
+	/* what was freed to highmem; all of it when the kernel never gets that far */
+	uint64_t high_present = lo->boots ? lo->memory_highmem_kb * 1024 : lo->highmem_present_bytes;
 
-	if (!lo->boots)
-		for (i = 0; i < lo->nzones; i++)
-			if (strcmp(lo->zones[i].name, "HighMem") == 0)
-				high_present = lo->zones[i].present << PAGE_SHIFT;
 	fprintf(fp, "Summary\n");
 	fprintf(fp, "  %-24s %-12s max_low_pfn %#llx, %s of RAM present\n", "lowmem (direct map)",
 		HUMAN(lo->max_low_pfn << PAGE_SHIFT), (unsigned long long)lo->max_low_pfn,
