@@ -11,7 +11,9 @@
 json_t *layout_json(const struct machine *mc, const struct layout *lo);
 /* The short summary used by sweep rows and the stress report. */
 json_t *layout_summary_json(const struct machine *mc, const struct layout *lo);
-/* Size of the vmalloc area as laid out (0 when none is left). */
+/* The vmalloc area as laid out, or NULL when the kernel has none left. */
+const struct region *layout_vmalloc_region(const struct layout *lo);
+/* Its size (0 when none is left). */
 uint64_t layout_vmalloc_bytes(const struct layout *lo);
 void layout_text(FILE *fp, const struct machine *mc, const struct layout *lo);
 

@@ -194,14 +194,21 @@ json_t *layout_json(const struct machine *mc, const struct layout *lo)
 		"warnings", warnings_json(lo));
 }
 
-uint64_t layout_vmalloc_bytes(const struct layout *lo)
+const struct region *layout_vmalloc_region(const struct layout *lo)
 {
 	unsigned i;
 
 	for (i = 0; i < lo->nregions; i++)
 		if (strcmp(lo->regions[i].name, "vmalloc") == 0)
-			return lo->regions[i].end - lo->regions[i].start;
-	return 0;
+			return &lo->regions[i];
+	return NULL;
+}
+
+uint64_t layout_vmalloc_bytes(const struct layout *lo)
+{
+	const struct region *vr = layout_vmalloc_region(lo);
+
+	return vr ? vr->end - vr->start : 0;
 }
 
 json_t *layout_summary_json(const struct machine *mc, const struct layout *lo)

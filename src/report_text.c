@@ -71,20 +71,9 @@ static void kernel_says(FILE *fp, const struct machine *mc, const struct layout 
 	fputc('\n', fp);
 }
 
-/* The vmalloc region as laid out, or NULL when the kernel has none left. */
-static const struct region *vmalloc_region(const struct layout *lo)
-{
-	unsigned i;
-
-	for (i = 0; i < lo->nregions; i++)
-		if (strcmp(lo->regions[i].name, "vmalloc") == 0)
-			return &lo->regions[i];
-	return NULL;
-}
-
 static void summary(FILE *fp, const struct machine *mc, const struct layout *lo)
 {
-	const struct region *vr = vmalloc_region(lo);
+	const struct region *vr = layout_vmalloc_region(lo);
 	/* what was freed to highmem; all of it when the kernel never gets that far */
 	uint64_t high_present = lo->boots ? lo->memory_highmem_kb * 1024 : lo->highmem_present_bytes;
 
