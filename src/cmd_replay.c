@@ -278,7 +278,7 @@ static int machine_base(const struct machine_opts *m, struct replay_setup *s, ch
 	s->base.max_low_pfn = lo->max_low_pfn;
 	s->base.vmalloc_start = lo->vmalloc_start;
 	s->base.vmalloc_end = lo->v.vmalloc_end;
-	s->base.cpus = mc.cpus ? mc.cpus : 1;
+	s->base.cpus = mc.in.cpus ? mc.in.cpus : 1;
 	*desc = strdup(mc.name ? mc.name : mc.source ? mc.source : "machine");
 	if (!*desc)
 		rc = cli_error(EXIT_IO, "out of memory");

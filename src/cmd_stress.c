@@ -246,7 +246,7 @@ static int configure(struct stress_cli *c, struct setup *s)
 	if (!s->lo->boots)
 		return cli_usage("this machine's kernel does not boot (%s): nothing to stress",
 				 s->lo->death);
-	why = stress_configure(cfg, &s->pages, s->lo, &s->mc, &s->w, s->mc.cpus);
+	why = stress_configure(cfg, &s->pages, s->lo, &s->mc, &s->w, s->mc.in.cpus);
 	if (c->last_pkmap) {
 		if (number("--last-pkmap", c->last_pkmap, 1, ENGINE_MAX_LAST_PKMAP, &v))
 			return EXIT_USAGE;

@@ -22,7 +22,7 @@ struct layout_input {
 	struct e820_table firmware;	/* as the firmware gave it */
 	struct bootparams boot;
 	struct boot_reserved reserved;	/* early reservations seen in a boot log */
-	unsigned cpus;			/* online CPUs, 0 = unknown */
+	unsigned cpus;			/* online CPUs (profile cpus: or --cpus), 0 = unknown */
 };
 
 /* A virtual area, top-down in the report.  end is exclusive here. */

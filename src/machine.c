@@ -494,21 +494,20 @@ static int resolve_cpus(struct resolve *r)
 	unsigned nr = r->out->in.k.nr_cpus;
 
 	if (r->m->cpus) {
-		if (parse_count(&fo, r->m->cpus, 64, &r->out->cpus, r->d))
+		if (parse_count(&fo, r->m->cpus, 64, &r->out->in.cpus, r->d))
 			return r->d->status;
 	} else if (r->mp && r->mp->cpus) {
-		if (parse_count(&po, r->mp->cpus, 64, &r->out->cpus, r->d))
+		if (parse_count(&po, r->mp->cpus, 64, &r->out->in.cpus, r->d))
 			return r->d->status;
 	}
-	if (r->out->cpus > nr) {
+	if (r->out->in.cpus > nr) {
 		if (r->m->cpus)
 			return diag_set(r->d, EXIT_USAGE, "--cpus %u: the kernel is built for at most "
-					"NR_CPUS=%u (see 'hmplan %s --help')", r->out->cpus, nr,
+					"NR_CPUS=%u (see 'hmplan %s --help')", r->out->in.cpus, nr,
 					cli_command ? cli_command : "layout");
 		return ydoc_error(r->doc, "cpus", r->d, "%u CPUs online, but the kernel is built for "
-				  "at most NR_CPUS=%u", r->out->cpus, nr);
+				  "at most NR_CPUS=%u", r->out->in.cpus, nr);
 	}
-	r->out->in.cpus = r->out->cpus;
 	return 0;
 }
 

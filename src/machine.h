@@ -62,7 +62,6 @@ struct machine {
 	char *name, *description;	/* from the profile, or NULL */
 	char *source;			/* "--ram 8G (pc)", "PROFILE", "dmesg FILE" */
 	char *cmdline;			/* the command line in effect, or NULL */
-	unsigned cpus;			/* online CPUs (profile cpus: or --cpus), 0 unset */
 	/* cost overrides from the profile's costs: (cycles) */
 	struct { const char *key; unsigned long long cycles; } costs[MACHINE_MAX_COSTS];
 	unsigned ncosts;

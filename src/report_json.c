@@ -164,7 +164,7 @@ static json_t *machine_json(const struct machine *mc)
 		"name", mc->name ? json_string(mc->name) : json_null(),
 		"description", mc->description ? json_string(mc->description) : json_null(),
 		"source", mc->source ? json_string(mc->source) : json_null(),
-		"cpus", mc->cpus ? json_integer(mc->cpus) : json_null());
+		"cpus", mc->in.cpus ? json_integer(mc->in.cpus) : json_null());
 }
 
 json_t *layout_json(const struct machine *mc, const struct layout *lo)
