@@ -17,7 +17,6 @@
 #include "sweep.h"
 #include "workload.h"
 
-#define MAX_RAM_VALUES 100000
 #define MAX_CONFIGS 1000000
 #define MAX_JOBS 64
 
@@ -235,7 +234,7 @@ static int run_all(struct sweep *s)
 	return failed ? cli_error(EXIT_IO, "out of memory or threads") : 0;
 }
 
-static const char *split_of(uint32_t po)
+const char *sweep_split_name(uint32_t po)
 {
 	static char buf[16];
 
@@ -261,7 +260,7 @@ static void print_table(FILE *fp, const struct sweep *s)
 		snprintf(low, sizeof(low), r->printed ? "%lluMB" : "-", (unsigned long long)r->lowmem_mb);
 		snprintf(high, sizeof(high), r->printed ? "%lluMB" : "-", (unsigned long long)r->highmem_mb);
 		fprintf(fp, "%-10s %-7s %-4s %11s %8s %8s %11s %11s %10s %9s %11s %10s %-5s ",
-			size_human(a[0], 32, r->ram), split_of(r->page_offset), r->pae ? "yes" : "no",
+			size_human(a[0], 32, r->ram), sweep_split_name(r->page_offset), r->pae ? "yes" : "no",
 			size_human(a[1], 32, r->low_present + r->high_present), low, high,
 			size_human(a[2], 32, r->low_present), size_human(a[3], 32, r->high_present),
 			size_human(a[4], 32, r->mem_map), size_human(a[5], 32, r->swiotlb),
@@ -289,7 +288,7 @@ static void print_csv(FILE *fp, const struct sweep *s)
 	for (i = 0; i < s->nrows; i++) {
 		const struct sweep_row *r = &s->rows[i];
 
-		fprintf(fp, "%llu,%s,%s,%llu,", (unsigned long long)r->ram, split_of(r->page_offset),
+		fprintf(fp, "%llu,%s,%s,%llu,", (unsigned long long)r->ram, sweep_split_name(r->page_offset),
 			r->pae ? "true" : "false", (unsigned long long)(r->low_present + r->high_present));
 		if (r->printed)
 			fprintf(fp, "%llu,%llu,", (unsigned long long)r->lowmem_mb,
@@ -327,7 +326,7 @@ static json_t *row_json(const struct sweep *s, const struct sweep_row *r)
 			 "s:I, s:I, s:I, s:I, s:b, s:o}",
 		"ram_bytes", (json_int_t)r->ram,
 		"board", board_name(s->board),
-		"split", split_of(r->page_offset),
+		"split", sweep_split_name(r->page_offset),
 		"page_offset", (json_int_t)r->page_offset,
 		"pae", r->pae,
 		"highmem", r->pae ? "64G" : "4G",

@@ -212,7 +212,7 @@ static void diagram(FILE *fp, const struct machine *mc, const struct layout *lo)
 	fputc('\n', fp);
 }
 
-static void physical(FILE *fp, const struct machine *mc, const struct layout *lo)
+static void physical(FILE *fp, const struct layout *lo)
 {
 	char buf[40];
 	uint32_t i;
@@ -238,7 +238,6 @@ static void physical(FILE *fp, const struct machine *mc, const struct layout *lo
 			(unsigned long long)(e->addr + e->size - 1),
 			e820_type_name(e->type, buf, sizeof(buf)), HUMAN(e->size));
 	}
-	(void)mc;
 	fputc('\n', fp);
 }
 
@@ -260,6 +259,6 @@ void layout_text(FILE *fp, const struct machine *mc, const struct layout *lo)
 	summary(fp, mc, lo);
 	ceiling(fp, mc, lo);
 	diagram(fp, mc, lo);
-	physical(fp, mc, lo);
+	physical(fp, lo);
 	warnings(fp, lo);
 }

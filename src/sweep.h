@@ -34,6 +34,9 @@ struct sweep_chart {
 	size_t nrows;
 };
 
+/* split_name() into a static buffer: for one use at a time, not across threads. */
+const char *sweep_split_name(uint32_t page_offset);
+
 /* Draw the chart as a standalone SVG document. */
 void sweep_svg(FILE *fp, const struct sweep_chart *c);
 

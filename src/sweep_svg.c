@@ -67,13 +67,6 @@ static void escaped(FILE *fp, const char *s)
 	}
 }
 
-static const char *split_label(uint32_t po)
-{
-	static char buf[16];
-
-	return split_name(po, buf, sizeof(buf));
-}
-
 /* A run of rows with the same split and PAE: one line. */
 struct series {
 	size_t first, n;
@@ -252,7 +245,7 @@ static void labels(FILE *fp, const struct sweep_chart *c, const struct series *s
 				"stroke-width=\"0.7\"/>\n", xs[i] + 3, ys[i], lx - 2, order[rank],
 				colour(r0->page_offset));
 			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s %s</text>\n", lx,
-				order[rank] + 4, colour(r0->page_offset), split_label(r0->page_offset),
+				order[rank] + 4, colour(r0->page_offset), sweep_split_name(r0->page_offset),
 				r0->pae ? "PAE" : "no PAE");
 		}
 	}
