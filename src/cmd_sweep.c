@@ -22,10 +22,10 @@
 
 enum format { FMT_TABLE, FMT_JSONL, FMT_CSV };
 
-static const struct { const char *name; uint32_t po; bool opt; } all_splits[] = {
-	{ "3G/1G", 0xC0000000, false }, { "3G_OPT", 0xB0000000, true },
-	{ "2G/2G", 0x80000000, false }, { "2G_OPT", 0x78000000, true },
-	{ "1G/3G", 0x40000000, false },
+static const struct { const char *name; uint32_t po; } all_splits[] = {
+	{ "3G/1G", 0xC0000000 }, { "3G_OPT", 0xB0000000 },
+	{ "2G/2G", 0x80000000 }, { "2G_OPT", 0x78000000 },
+	{ "1G/3G", 0x40000000 },
 };
 
 void help_sweep(FILE *fp)
@@ -74,7 +74,7 @@ struct sweep {
 	unsigned jobs;
 };
 
-static int parse_splits(const char *list, uint32_t *out, bool *opt, unsigned *n)
+static int parse_splits(const char *list, uint32_t *out, unsigned *n)
 {
 	char *copy = strdup(list), *save = NULL, *tok;
 	unsigned i;
@@ -83,10 +83,8 @@ static int parse_splits(const char *list, uint32_t *out, bool *opt, unsigned *n)
 	if (!copy)
 		return cli_error(EXIT_IO, "out of memory");
 	if (strcmp(list, "all") == 0) {
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < 5; i++)
 			out[i] = all_splits[i].po;
-			opt[i] = all_splits[i].opt;
-		}
 		*n = 5;
 		free(copy);
 		return 0;
@@ -102,8 +100,7 @@ static int parse_splits(const char *list, uint32_t *out, bool *opt, unsigned *n)
 			free(copy);
 			return rc;
 		}
-		out[*n] = all_splits[i].po;
-		opt[(*n)++] = all_splits[i].opt;
+		out[(*n)++] = all_splits[i].po;
 	}
 	free(copy);
 	return *n ? 0 : cli_usage("--split '%s': no split given", list);
@@ -396,14 +393,14 @@ static int write_svg(const struct sweep *s, const char *path)
 
 /* Fill the rows: split outermost, then PAE, then RAM, so each line of the chart is a run. */
 static int plan(struct sweep *s, const uint64_t *rams, size_t nram, const uint32_t *po,
-		const bool *opt, unsigned nsplit, const bool *paes, unsigned npae)
+		unsigned nsplit, const bool *paes, unsigned npae)
 {
 	unsigned i, j;
 	size_t k, n = 0;
 
 	for (i = 0; i < nsplit; i++)
 		for (j = 0; j < npae; j++)
-			n += paes[j] && opt[i] ? 0 : nram;
+			n += paes[j] && split_is_opt(po[i]) ? 0 : nram;
 	if (n == 0)
 		return cli_usage("--split/--pae: no configuration left (the _OPT splits need --pae off)");
 	if (n > MAX_CONFIGS)
@@ -413,7 +410,7 @@ static int plan(struct sweep *s, const uint64_t *rams, size_t nram, const uint32
 		return cli_error(EXIT_IO, "out of memory");
 	for (i = 0; i < nsplit; i++)
 		for (j = 0; j < npae; j++) {
-			if (paes[j] && opt[i])
+			if (paes[j] && split_is_opt(po[i]))
 				continue;
 			for (k = 0; k < nram; k++) {
 				struct sweep_row *r = &s->rows[s->nrows++];
@@ -554,7 +551,7 @@ int cmd_sweep(int argc, char **argv)
 	struct sweep s = { .jobs = 1 };
 	struct workload w;
 	uint32_t po[5];
-	bool opt[5], paes[2];
+	bool paes[2];
 	unsigned nsplit = 0, npae = 0;
 	uint64_t *rams = NULL;
 	size_t nram, i;
@@ -578,7 +575,7 @@ int cmd_sweep(int argc, char **argv)
 		paes[npae++] = true;
 	if (strcmp(a.pae, "off") == 0 || strcmp(a.pae, "both") == 0)
 		paes[npae++] = false;
-	rc = npae ? parse_splits(a.split, po, opt, &nsplit)
+	rc = npae ? parse_splits(a.split, po, &nsplit)
 		: cli_usage("--pae '%s': use on, off or both", a.pae);
 	if (rc)
 		goto out;
@@ -603,7 +600,7 @@ int cmd_sweep(int argc, char **argv)
 	}
 	rc = workload_part(&s, &a, &w);
 	if (!rc)
-		rc = plan(&s, rams, nram, po, opt, nsplit, paes, npae);
+		rc = plan(&s, rams, nram, po, nsplit, paes, npae);
 	if (!rc)
 		rc = run_all(&s);
 	if (!rc)

@@ -511,6 +511,11 @@ const char *split_name(uint32_t page_offset, char *buf, unsigned n)
 	}
 }
 
+bool split_is_opt(uint32_t page_offset)
+{
+	return page_offset == 0xB0000000 || page_offset == 0x78000000;
+}
+
 const char *highmem_name(enum highmem_model h)
 {
 	return h == HIGHMEM_64G ? "64G" : h == HIGHMEM_4G ? "4G" : "none";

@@ -126,6 +126,8 @@ void layout_warn(struct layout *out, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 const char *split_name(uint32_t page_offset, char *buf, unsigned n);
+/* 3G_OPT or 2G_OPT: the splits Kconfig offers only without PAE. */
+bool split_is_opt(uint32_t page_offset);
 const char *highmem_name(enum highmem_model h);
 
 #endif

@@ -259,7 +259,7 @@ static int resolve_kernel(struct resolve *r)
 				    parse_count(&po, pk->nr_cpus, 64, &k->nr_cpus, r->d)))
 			return r->d->status;
 		if (pk->split || pk->page_offset)
-			opt_split = k->page_offset == 0xB0000000 || k->page_offset == 0x78000000;
+			opt_split = split_is_opt(k->page_offset);
 		if (k->pae && opt_split && (pk->split || pk->page_offset || pk->highmem))
 			return ydoc_error(r->doc, pk->split ? "kernel.split" : "kernel.highmem", r->d,
 					  "3G_OPT and 2G_OPT splits cannot be combined with PAE "
@@ -271,7 +271,7 @@ static int resolve_kernel(struct resolve *r)
 		fo.flag = "--split";
 		if (parse_split(&fo, m->split, &k->page_offset, r->d))
 			return r->d->status;
-		opt_split = k->page_offset == 0xB0000000 || k->page_offset == 0x78000000;
+		opt_split = split_is_opt(k->page_offset);
 	}
 	if (m->highmem >= 0) {
 		k->highmem = (enum highmem_model)m->highmem;
